@@ -1,0 +1,36 @@
+const tsJest = (extra = {}) => [
+  'ts-jest',
+  {
+    tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: false, ignoreDeprecations: '6.0', sourceMap: true, types: ['node', 'jest'] },
+    ...extra,
+  },
+];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: 'src',
+      testRegex: '.*\\.spec\\.ts$',
+      transform: { '^.+\\.ts$': tsJest() },
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testRegex: 'test/.*\\.e2e-spec\\.ts$',
+      transform: {
+        '^.+\\.ts$': tsJest({
+          astTransformers: {
+            before: [
+              {
+                path: '<rootDir>/test/support/swagger-plugin-transformer.js',
+                options: { classValidatorShim: true, introspectComments: true },
+              },
+            ],
+          },
+        }),
+      },
+    },
+  ],
+};

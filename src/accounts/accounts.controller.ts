@@ -1,0 +1,50 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../common/api-responses';
+import { CompleteSignupDto, CompleteSignupResponseDto } from './dto/complete-signup.dto';
+import { AcceptedResponseDto, ResendActivationDto, SignupDto } from './dto/signup.dto';
+import { SignupService } from './signup.service';
+
+/** Byte-identical for every address, so the answer reveals nothing about which addresses have accounts. */
+const ACCEPTED: AcceptedResponseDto = {
+  message: 'If this address can receive email, a message is on its way.',
+};
+
+@ApiTags('accounts')
+@Controller('accounts')
+export class AccountsController {
+  constructor(private readonly signups: SignupService) {}
+
+  /**
+   * Sign up with an email address. Sends an activation link to a new or not yet activated address,
+   * and a reminder to sign in to an address that already has an account; answers the same either way.
+   */
+  @Post('signup')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiErrorResponses(400, 413, 503)
+  async signup(@Body() body: SignupDto): Promise<AcceptedResponseDto> {
+    await this.signups.signup(body.email, body.locale);
+    return ACCEPTED;
+  }
+
+  /** Send the activation email again (a fresh link; earlier links stop working). Same rules and answer as signup. */
+  @Post('signup/resend')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiErrorResponses(400, 413, 503)
+  async resendActivation(@Body() body: ResendActivationDto): Promise<AcceptedResponseDto> {
+    await this.signups.signup(body.email);
+    return ACCEPTED;
+  }
+
+  /**
+   * Activate an account from its activation link by choosing a password. Afterwards the user signs in
+   * through the frontend app client. An unusable link answers 400 with code INVALID_ACTIVATION_LINK;
+   * a password the pool rejects answers 400 with code INVALID_PASSWORD, and the link stays usable.
+   */
+  @Post('signup/complete')
+  @HttpCode(HttpStatus.OK)
+  @ApiErrorResponses(400, 413, 503)
+  completeSignup(@Body() body: CompleteSignupDto): Promise<CompleteSignupResponseDto> {
+    return this.signups.completeSignup(body.username, body.token, body.password);
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { InvalidActivationLinkError, NotAuthorizedError, UserNotFoundError } from '../common/errors';
+import { KeyedMutex } from '../common/keyed-mutex';
+import { generateSecret } from '../common/secrets';
+import { CognitoService, PoolUser } from '../cognito/cognito.service';
+import { linksConfig } from '../config/configuration';
+import { MailService } from '../mail/mail.service';
+import { buildLink } from './links';
+
+/** Cognito's status of a user created by AdminCreateUser who has not set a password yet. */
+const NOT_ACTIVATED = 'FORCE_CHANGE_PASSWORD';
+
+/**
+ * The account that owns an address when several exist (two instances raced): an activated one
+ * first, else the oldest, ties broken by username, so every instance picks the same one.
+ */
+export function pickOwner(users: PoolUser[]): PoolUser | undefined {
+  return [...users].sort(
+    (a, b) =>
+      Number(a.status === NOT_ACTIVATED) - Number(b.status === NOT_ACTIVATED) ||
+      a.createdAt.getTime() - b.createdAt.getTime() ||
+      a.username.localeCompare(b.username),
+  )[0];
+}
+
+/**
+ * Invite-only signup: we create the Cognito user (no Cognito mail), then send our own activation
+ * mail whose link carries the username and the temporary password. Whatever the address's state,
+ * the caller learns nothing: the HTTP answer is the same and only the mailbox owner sees the difference.
+ */
+@Injectable()
+export class SignupService {
+  private readonly logger = new Logger(SignupService.name);
+  private readonly emailLock = new KeyedMutex();
+
+  constructor(
+    private readonly cognito: CognitoService,
+    private readonly mail: MailService,
+    @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
+  ) {}
+
+  /** Signs up, or re-sends what the address's owner needs (a fresh activation link or a reminder). */
+  async signup(email: string, locale?: string): Promise<void> {
+    await this.emailLock.run(email, async () => {
+      const users = await this.cognito.findUsersByEmail(email);
+      const owner = pickOwner(users);
+      if (!owner) return this.createAccount(email, locale);
+      await this.removeDuplicates(users, owner);
+      const language = locale ?? owner.attributes.locale;
+      if (owner.status === NOT_ACTIVATED) return this.sendActivation(owner.username, email, language);
+      await this.mail.send({ to: email, template: 'account-exists', locale: language, context: {} });
+    });
+  }
+
+  /**
+   * Uses the link's token as the temporary password to reach NEW_PASSWORD_REQUIRED, then sets the
+   * chosen password. A wrong token, an unknown user and an active account look the same.
+   */
+  async completeSignup(
+    username: string,
+    token: string,
+    password: string,
+  ): Promise<{ username: string; email: string }> {
+    const pending = await this.cognito.startActivation(username, token).catch((error: unknown) => {
+      if (error instanceof NotAuthorizedError || error instanceof UserNotFoundError) {
+        throw new InvalidActivationLinkError({ cause: error });
+      }
+      throw error;
+    });
+    // Verified first: if answering the challenge fails (a weak password, an outage), the link still
+    // works and a retry completes; the other order could leave an active account whose email
+    // never gets verified, and so could never reset its password.
+    await this.cognito.updateAttributes(username, { email_verified: 'true' });
+    await this.cognito.completeActivation(username, pending.session, password);
+    const email = pending.attributes.email ?? (await this.cognito.getUser(username)).attributes.email ?? '';
+    this.logger.log(`Account ${username} activated`);
+    return { username, email };
+  }
+
+  private async createAccount(email: string, locale?: string): Promise<void> {
+    const username = randomUUID();
+    const token = generateSecret();
+    await this.cognito.createUser(username, token, { email, ...(locale ? { locale } : {}) });
+    // The lock only covers this process: re-check, and if another instance won the race, withdraw.
+    const owner = pickOwner(await this.cognito.findUsersByEmail(email));
+    if (owner && owner.username !== username) {
+      this.logger.log(`Signup race for one address: withdrawing ${username} in favour of ${owner.username}`);
+      await this.cognito.deleteUser(username);
+      return;
+    }
+    this.logger.log(`Account ${username} created`);
+    await this.mailActivation(username, token, email, locale);
+  }
+
+  /** A fresh temporary password (the previous link stops working) and a new activation mail. */
+  private async sendActivation(username: string, email: string, locale?: string): Promise<void> {
+    const token = generateSecret();
+    await this.cognito.setTemporaryPassword(username, token);
+    await this.mailActivation(username, token, email, locale);
+  }
+
+  private async mailActivation(
+    username: string,
+    token: string,
+    email: string,
+    locale?: string,
+  ): Promise<void> {
+    const activationUrl = buildLink(this.links.activation, { username, token });
+    await this.mail.send({ to: email, template: 'activation', locale, context: { activationUrl } });
+    this.logger.log(`Activation mail sent for ${username}`);
+  }
+
+  /** Removes not-yet-activated leftovers of an earlier race; an activated account is never touched. */
+  private async removeDuplicates(users: PoolUser[], owner: PoolUser): Promise<void> {
+    const leftovers = users.filter((user) => user !== owner && user.status === NOT_ACTIVATED);
+    for (const user of leftovers) {
+      await this.cognito.deleteUser(user.username).catch((error: unknown) => {
+        if (!(error instanceof UserNotFoundError)) throw error;
+      });
+    }
+  }
+}

@@ -1,0 +1,243 @@
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  AttributeType,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+  UserType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import {
+  EmailTakenError,
+  IdentityProviderUnavailableError,
+  InvalidPasswordError,
+  NotAuthorizedError,
+  UserNotFoundError,
+} from '../common/errors';
+import { cognitoConfig } from '../config/configuration';
+
+/** A user as this service sees it: no AWS types leave this module. */
+export interface PoolUser {
+  username: string;
+  /** FORCE_CHANGE_PASSWORD until the activation link has been used. */
+  status: string;
+  createdAt: Date;
+  attributes: Record<string, string>;
+}
+
+/** The state of an account that is waiting for its activation (a NEW_PASSWORD_REQUIRED challenge). */
+export interface PendingActivation {
+  session: string;
+  /** The user's attributes as Cognito hands them with the challenge (may be empty). */
+  attributes: Record<string, string>;
+}
+
+/** Exceptions that mean "try again later": throttling, Cognito's own faults, the network. */
+const UNAVAILABLE = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'InternalErrorException',
+  'ServiceUnavailable',
+  'ThrottlingException',
+  'TimeoutError',
+  'RequestTimeout',
+  'AbortError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** Translates an SDK failure into a domain error at this boundary, by the exception's name. */
+export function toDomainError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const name = error.name;
+  const code = (error as { code?: string }).code;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (name === 'UserNotFoundException') return new UserNotFoundError({ cause: error });
+  if (name === 'NotAuthorizedException') return new NotAuthorizedError({ cause: error });
+  // Real Cognito only: a verified email that is another user's alias already.
+  if (name === 'AliasExistsException') return new EmailTakenError({ cause: error });
+  if (name === 'InvalidPasswordException') return new InvalidPasswordError(error.message, { cause: error });
+  if (UNAVAILABLE.has(name) || (code && UNAVAILABLE.has(code)) || (status !== undefined && status >= 500)) {
+    return new IdentityProviderUnavailableError({ cause: error });
+  }
+  return error;
+}
+
+const toRecord = (attributes: AttributeType[] = []): Record<string, string> =>
+  Object.fromEntries(attributes.map(({ Name, Value }) => [Name ?? '', Value ?? '']));
+
+const toAttributes = (record: Record<string, string>): AttributeType[] =>
+  Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
+
+const toPoolUser = (user: UserType): PoolUser => ({
+  username: user.Username ?? '',
+  status: user.UserStatus ?? 'UNKNOWN',
+  createdAt: user.UserCreateDate ?? new Date(0),
+  attributes: toRecord(user.Attributes),
+});
+
+/**
+ * The one wrapper over the Cognito SDK. Every call goes through the backend app client / admin
+ * API; SDK exceptions become domain errors here, so the rest of the service never sees AWS types.
+ */
+@Injectable()
+export class CognitoService implements OnModuleDestroy {
+  private readonly client: CognitoIdentityProviderClient;
+
+  constructor(@Inject(cognitoConfig.KEY) private readonly config: ConfigType<typeof cognitoConfig>) {
+    this.client = new CognitoIdentityProviderClient({
+      region: config.region,
+      endpoint: config.endpoint,
+      maxAttempts: 3,
+      retryMode: 'adaptive',
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.client.destroy();
+  }
+
+  /** Every user whose email attribute equals the address (all pages). */
+  async findUsersByEmail(email: string): Promise<PoolUser[]> {
+    const users: PoolUser[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call((c) =>
+        c.send(
+          new ListUsersCommand({
+            UserPoolId: this.config.userPoolId,
+            Filter: `email = "${email.replace(/["\\]/g, '\\$&')}"`,
+            PaginationToken: token,
+          }),
+        ),
+      );
+      users.push(...(page.Users ?? []).map(toPoolUser));
+      token = page.PaginationToken;
+    } while (token);
+    return users;
+  }
+
+  /** Creates a user without any Cognito message; the caller sends its own. */
+  async createUser(
+    username: string,
+    temporaryPassword: string,
+    attributes: Record<string, string>,
+  ): Promise<PoolUser> {
+    const { User } = await this.call((c) =>
+      c.send(
+        new AdminCreateUserCommand({
+          UserPoolId: this.config.userPoolId,
+          Username: username,
+          TemporaryPassword: temporaryPassword,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: toAttributes(attributes),
+        }),
+      ),
+    );
+    return toPoolUser(User ?? { Username: username });
+  }
+
+  /** Replaces a not-yet-activated user's temporary password (the old activation link stops working). */
+  async setTemporaryPassword(username: string, temporaryPassword: string): Promise<void> {
+    await this.call((c) =>
+      c.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: this.config.userPoolId,
+          Username: username,
+          Password: temporaryPassword,
+          Permanent: false,
+        }),
+      ),
+    );
+  }
+
+  async getUser(username: string): Promise<PoolUser> {
+    const user = await this.call((c) =>
+      c.send(new AdminGetUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
+    );
+    return toPoolUser({ ...user, Attributes: user.UserAttributes });
+  }
+
+  async updateAttributes(username: string, attributes: Record<string, string>): Promise<void> {
+    await this.call((c) =>
+      c.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: this.config.userPoolId,
+          Username: username,
+          UserAttributes: toAttributes(attributes),
+        }),
+      ),
+    );
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    await this.call((c) =>
+      c.send(new AdminDeleteUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
+    );
+  }
+
+  /**
+   * Signs in with a temporary password. Resolves only when Cognito asks for a new password; any
+   * other outcome (wrong or expired password, an already active user) is NotAuthorizedError.
+   */
+  async startActivation(username: string, temporaryPassword: string): Promise<PendingActivation> {
+    const result = await this.call((c) =>
+      c.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: this.config.userPoolId,
+          ClientId: this.config.backendClientId,
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: username, PASSWORD: temporaryPassword },
+        }),
+      ),
+    );
+    if (result.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || !result.Session) throw new NotAuthorizedError();
+    return { session: result.Session, attributes: parseChallengeAttributes(result.ChallengeParameters) };
+  }
+
+  /** Answers the NEW_PASSWORD_REQUIRED challenge; the tokens Cognito returns are discarded. */
+  async completeActivation(username: string, session: string, newPassword: string): Promise<void> {
+    await this.call((c) =>
+      c.send(
+        new AdminRespondToAuthChallengeCommand({
+          UserPoolId: this.config.userPoolId,
+          ClientId: this.config.backendClientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+        }),
+      ),
+    );
+  }
+
+  private async call<Output>(
+    send: (client: CognitoIdentityProviderClient) => Promise<Output>,
+  ): Promise<Output> {
+    try {
+      return await send(this.client);
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+}
+
+function parseChallengeAttributes(parameters: Record<string, string> | undefined): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(parameters?.userAttributes ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+  } catch {
+    // Cognito documents this parameter as JSON; anything else is treated as "no attributes".
+    return {};
+  }
+}

@@ -1,0 +1,114 @@
+import type {
+  CreateUserPoolClientCommandInput,
+  CreateUserPoolCommandInput,
+  SetUserPoolMfaConfigCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+
+/**
+ * The user pool as the design wants it, as data: the e2e harness creates its pool from this, and
+ * provisioning applies it to a real account. Change the design here, nowhere else.
+ */
+
+/** Name of the custom attribute that holds the hash of a pending email change's secret. */
+export const VERIFICATION_ATTRIBUTE = 'custom:preferred_username_verification';
+
+export const PASSWORD_POLICY = {
+  MinimumLength: 12,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  /** Activation links carry the temporary password, so this is also how long a link lives. */
+  TemporaryPasswordValidityDays: 7,
+} as const;
+
+export const userPoolDefinition = (poolName: string) =>
+  ({
+    PoolName: poolName,
+    // Invite-only: nobody signs up through Cognito itself, only our API creates users.
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    // Email is a sign-in alias (not the username, not required): the username stays a UUID, so
+    // the email can change without the account changing identity.
+    AliasAttributes: ['email'],
+    UsernameConfiguration: { CaseSensitive: false },
+    // We send our own verification mail and set email_verified ourselves.
+    AutoVerifiedAttributes: [],
+    Policies: { PasswordPolicy: { ...PASSWORD_POLICY } },
+    DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false },
+    AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    Schema: [
+      {
+        Name: VERIFICATION_ATTRIBUTE.replace(/^custom:/, ''),
+        AttributeDataType: 'String',
+        Mutable: true,
+        Required: false,
+        StringAttributeConstraints: { MinLength: '0', MaxLength: '2048' },
+      },
+    ],
+    DeletionProtection: 'ACTIVE',
+  }) satisfies CreateUserPoolCommandInput;
+
+/** MFA is optional, by authenticator app; applied after the pool exists (a separate API call). */
+export const mfaDefinition = (userPoolId: string) =>
+  ({
+    UserPoolId: userPoolId,
+    MfaConfiguration: 'OPTIONAL',
+    SoftwareTokenMfaConfiguration: { Enabled: true },
+  }) satisfies SetUserPoolMfaConfigCommandInput;
+
+const STANDARD_ATTRIBUTES = [
+  'address',
+  'birthdate',
+  'email',
+  'email_verified',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'phone_number_verified',
+  'picture',
+  'preferred_username',
+  'profile',
+  'updated_at',
+  'website',
+  'zoneinfo',
+];
+const VERIFIED_FLAGS = ['email_verified', 'phone_number_verified'];
+
+/** The API's client: admin password auth only, reads and writes every attribute. */
+export const backendClientDefinition = (userPoolId: string) =>
+  ({
+    UserPoolId: userPoolId,
+    ClientName: 'backend',
+    GenerateSecret: false,
+    ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    ReadAttributes: [...STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTE],
+    WriteAttributes: [
+      ...STANDARD_ATTRIBUTES.filter((a) => !VERIFIED_FLAGS.includes(a)),
+      VERIFICATION_ATTRIBUTE,
+    ],
+    PreventUserExistenceErrors: 'ENABLED',
+    EnableTokenRevocation: true,
+  }) satisfies CreateUserPoolClientCommandInput;
+
+/**
+ * The browser's client: reads only what the app shows, writes only locale (Cognito cannot make a
+ * client write nothing). It must never read or write the email-change secret, nor write email.
+ * USER_PASSWORD_AUTH is allowed for frontends without an SRP library; the password goes to Cognito
+ * over TLS, never to this API.
+ */
+export const frontendClientDefinition = (userPoolId: string) =>
+  ({
+    UserPoolId: userPoolId,
+    ClientName: 'frontend',
+    GenerateSecret: false,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    ReadAttributes: ['email', 'email_verified', 'locale'],
+    WriteAttributes: ['locale'],
+    PreventUserExistenceErrors: 'ENABLED',
+    EnableTokenRevocation: true,
+  }) satisfies CreateUserPoolClientCommandInput;

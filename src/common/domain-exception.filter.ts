@@ -1,0 +1,82 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { STATUS_CODES } from 'node:http';
+import { DomainError, ERROR_STATUS } from './errors';
+
+/** The one error body of this API. `code` is present for domain errors and stable across versions. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  code?: string;
+  requestId?: string;
+}
+
+/** Seconds a client should wait before retrying after a 503 from an upstream outage. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Maps every error to HTTP in one place: domain errors by code, Nest's HTTP exceptions as they are,
+ * anything else to a generic 500 that is logged with the request id (the client sees no internals).
+ */
+@Catch()
+export class DomainExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
+    const context = host.switchToHttp();
+    const request = context.getRequest<{ id?: string; method?: string; url?: string }>();
+    const response = context.getResponse<unknown>();
+    const body = this.toBody(exception, request);
+    if (body.statusCode === 503) {
+      httpAdapter.setHeader(response, 'Retry-After', String(RETRY_AFTER_SECONDS));
+    }
+    httpAdapter.reply(response, body, body.statusCode);
+  }
+
+  private toBody(exception: unknown, request: { id?: string; method?: string; url?: string }): ErrorBody {
+    if (exception instanceof DomainError) {
+      const statusCode = ERROR_STATUS[exception.code];
+      if (statusCode >= 500) {
+        this.logger.warn(
+          `${request.method} ${request.url} ${exception.code}: ${describeCause(exception.cause)}`,
+        );
+      }
+      return {
+        statusCode,
+        error: STATUS_CODES[statusCode] ?? 'Error',
+        message: exception.message,
+        code: exception.code,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'object' && response !== null && 'message' in response
+          ? (response as { message: string | string[] }).message
+          : exception.message;
+      return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+    }
+    this.logger.error(
+      `Unhandled error in ${request.method} ${request.url} (request ${request.id})`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on our side',
+      requestId: request.id,
+    };
+  }
+}
+
+/** The name and code of an upstream failure, never its payload. */
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return 'unknown cause';
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' ? `${cause.name} (${code})` : cause.name;
+}

@@ -1,0 +1,78 @@
+/**
+ * Domain errors: thrown by services and SDK wrappers, mapped to HTTP in one place
+ * (DomainExceptionFilter). The code is stable and is part of the error response body.
+ */
+export const ERROR_STATUS = {
+  INVALID_ACTIVATION_LINK: 400,
+  INVALID_PASSWORD: 400,
+  EMAIL_TAKEN: 409,
+  USER_NOT_FOUND: 404,
+  NOT_AUTHORIZED: 403,
+  IDENTITY_PROVIDER_UNAVAILABLE: 503,
+  MAIL_UNAVAILABLE: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Cognito said the user does not exist. */
+export class UserNotFoundError extends DomainError {
+  constructor(options?: ErrorOptions) {
+    super('USER_NOT_FOUND', 'User not found', options);
+  }
+}
+
+/** Cognito refused the credentials (wrong or expired password, disabled user). */
+export class NotAuthorizedError extends DomainError {
+  constructor(options?: ErrorOptions) {
+    super('NOT_AUTHORIZED', 'Not authorized', options);
+  }
+}
+
+/** The password breaks the user pool's policy; the message is Cognito's own, safe to show. */
+export class InvalidPasswordError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('INVALID_PASSWORD', message, options);
+  }
+}
+
+/** Cognito is throttling, failing or out of reach: the client may retry later. */
+export class IdentityProviderUnavailableError extends DomainError {
+  constructor(options?: ErrorOptions) {
+    super(
+      'IDENTITY_PROVIDER_UNAVAILABLE',
+      'The identity provider is unavailable, please retry later',
+      options,
+    );
+  }
+}
+
+/** The mail server refused the message or could not be reached: the client may retry later. */
+export class MailUnavailableError extends DomainError {
+  constructor(options?: ErrorOptions) {
+    super('MAIL_UNAVAILABLE', 'Email could not be sent, please retry later', options);
+  }
+}
+
+export class InvalidActivationLinkError extends DomainError {
+  constructor(options?: ErrorOptions) {
+    super('INVALID_ACTIVATION_LINK', 'Invalid or expired activation link', options);
+  }
+}
+
+/** Another account already uses this email address. */
+export class EmailTakenError extends DomainError {
+  constructor(options?: ErrorOptions) {
+    super('EMAIL_TAKEN', 'This email address is already in use', options);
+  }
+}

@@ -1,0 +1,67 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+
+/** What every route does to an email before looking at it: trim and lower-case (and nothing else). */
+export const normalizeEmail = (value: string): string => value.trim().toLowerCase();
+
+const onStrings =
+  (fn: (value: string) => string) =>
+  ({ value }: { value: unknown }): unknown =>
+    typeof value === 'string' ? fn(value) : value;
+
+// Each decorator below carries its OpenAPI constraints next to its validators: the Swagger plugin
+// cannot see through applyDecorators, and this keeps one source for both.
+
+/** An email address, normalized before validation. RFC 5321 caps a path at 254 characters. */
+export const IsNormalizedEmail = () =>
+  applyDecorators(
+    ApiProperty({ format: 'email', maxLength: 254 }),
+    Transform(onStrings(normalizeEmail)),
+    IsString(),
+    MaxLength(254),
+    IsEmail({ allow_ip_domain: false, require_tld: true, allow_utf8_local_part: false }),
+  );
+
+/** A username of this service: the UUID the account was created with. */
+export const IsUsername = () =>
+  applyDecorators(
+    ApiProperty({ format: 'uuid' }),
+    Transform(onStrings((value) => value.trim().toLowerCase())),
+    IsString(),
+    IsUUID('4'),
+  );
+
+const LINK_TOKEN = /^[A-Za-z0-9_-]+$/;
+const LOCALE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+const NO_SURROUNDING_SPACE = /^\S(.*\S)?$/s;
+
+/** A secret from one of our links (URL-unreserved characters only). */
+export const IsLinkToken = () =>
+  applyDecorators(
+    ApiProperty({ minLength: 16, maxLength: 128, pattern: LINK_TOKEN.source }),
+    IsString(),
+    Length(16, 128),
+    Matches(LINK_TOKEN, { message: '$property contains characters that never appear in a link' }),
+  );
+
+/** A BCP 47 language tag such as `en`, `de` or `pt-BR`. */
+export const IsLocaleTag = () =>
+  applyDecorators(
+    ApiProperty({ maxLength: 35, pattern: LOCALE_TAG.source }),
+    IsString(),
+    MaxLength(35),
+    Matches(LOCALE_TAG, {
+      message: '$property must be a language tag like en or pt-BR',
+    }),
+  );
+
+/** A new password: the pool's policy is Cognito's to enforce; here only what Cognito would reject as malformed. */
+export const IsNewPassword = () =>
+  applyDecorators(
+    ApiProperty({ format: 'password', minLength: 1, maxLength: 256 }),
+    IsString(),
+    Length(1, 256),
+    Matches(NO_SURROUNDING_SPACE, { message: '$property must not begin or end with white space' }),
+  );

@@ -1,0 +1,4 @@
+export class HealthResponseDto {
+  /** @example ok */
+  status: 'ok';
+}

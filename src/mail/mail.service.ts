@@ -1,0 +1,46 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { MailerService } from '@nestjs-modules/mailer';
+import { MailUnavailableError } from '../common/errors';
+import { MailRenderer } from './mail-renderer';
+import { MailMessage } from './mail.types';
+
+export type { MailMessage, MailTemplate } from './mail.types';
+
+@Injectable()
+export class MailService {
+  private readonly logger = new Logger(MailService.name);
+
+  constructor(
+    private readonly mailer: MailerService,
+    private readonly renderer: MailRenderer,
+  ) {}
+
+  /**
+   * Sends one multipart/alternative message: the HTML part rendered by the mailer (layout, partials,
+   * inlined CSS), the text part and the subject by MailRenderer, both in the recipient's locale.
+   * @throws MailUnavailableError when the SMTP server cannot be reached or refuses the message.
+   */
+  async send(message: MailMessage): Promise<void> {
+    const mail = this.renderer.render(message.template, message.locale, message.context);
+    try {
+      await this.mailer.sendMail({
+        to: message.to,
+        subject: mail.subject,
+        text: mail.text,
+        template: mail.htmlTemplate,
+        context: mail.htmlContext,
+      });
+    } catch (error) {
+      // The context holds secret links: log which mail failed and why, never what it contained.
+      this.logger.error(`Could not send the "${message.template}" mail: ${failureReason(error)}`);
+      throw new MailUnavailableError({ cause: error });
+    }
+  }
+}
+
+/** nodemailer's code (ECONNECTION, EENVELOPE, ...) and message; duck-typed, as socket errors may come from another realm. */
+function failureReason(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(error);
+  return typeof code === 'string' ? `${code} ${text}` : text;
+}

@@ -1,0 +1,45 @@
+import { startStack, TestStack } from './support/stack';
+
+describe('service basics', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.close());
+
+  it('GET /health answers 200 while the process is up', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('serves the OpenAPI document with every route, its bodies and its error answers', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/docs-json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    }>();
+    expect(doc.paths['/accounts/signup'].post.operationId).toBe('signup');
+    expect(doc.paths['/accounts/signup/resend'].post.operationId).toBe('resendActivation');
+    expect(doc.paths['/accounts/signup/complete'].post.operationId).toBe('completeSignup');
+    expect(doc.paths['/health'].get.operationId).toBe('health');
+    expect(Object.keys(doc.paths['/accounts/signup'].post.responses)).toEqual(
+      expect.arrayContaining(['202', '400', '413', '503']),
+    );
+    // DTOs are the one source of both validation and docs.
+    expect(doc.components.schemas.SignupDto.required).toEqual(['email']);
+    expect(doc.components.schemas.SignupDto.properties?.email).toMatchObject({
+      format: 'email',
+      maxLength: 254,
+    });
+    expect(doc.components.schemas.CompleteSignupDto.required).toEqual(['username', 'token', 'password']);
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/docs', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('swagger-ui');
+  });
+});

@@ -1,0 +1,55 @@
+import type { TestPool } from './cognito-pool';
+
+export const TEST_MAIL_FROM = 'Cognito Accounts <no-reply@example.test>';
+export const TEST_ACTIVATION_URL = 'https://app.example.test/activate?u={username}&t={token}';
+/** The part of an activation link before its query, for `linkFrom(mail.text, ACTIVATION_LINK_PREFIX)`. */
+export const ACTIVATION_LINK_PREFIX = 'https://app.example.test/activate';
+
+export interface TestEnvInput {
+  /** moto's endpoint, e.g. `http://127.0.0.1:41234`. */
+  endpoint: string;
+  pool: Pick<TestPool, 'userPoolId' | 'backendClientId' | 'frontendClientId'>;
+  /** The SMTP sink's `url`. */
+  smtpUrl: string;
+  region?: string;
+}
+
+/** The environment variables the service needs to run against moto and the SMTP sink. */
+export function testEnv({
+  endpoint,
+  pool,
+  smtpUrl,
+  region = 'eu-west-1',
+}: TestEnvInput): Record<string, string> {
+  return {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    COGNITO_USER_POOL_ID: pool.userPoolId,
+    COGNITO_BACKEND_CLIENT_ID: pool.backendClientId,
+    COGNITO_FRONTEND_CLIENT_ID: pool.frontendClientId,
+    COGNITO_ENDPOINT: endpoint,
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: TEST_MAIL_FROM,
+    ACTIVATION_URL: TEST_ACTIVATION_URL,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/**
+ * Sets `vars` on `process.env` (where ConfigModule reads them) and returns a function restoring the
+ * previous values. Also drops AWS_PROFILE / AWS_SESSION_TOKEN so no real credentials leak in.
+ */
+export function applyEnv(vars: Record<string, string>): () => void {
+  const keys = [...Object.keys(vars), 'AWS_PROFILE', 'AWS_SESSION_TOKEN'];
+  const saved = new Map(keys.map((k) => [k, process.env[k]]));
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}

@@ -1,0 +1,99 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import type * as AppModuleFile from '../../src/app.module';
+import type * as AppSetupFile from '../../src/app.setup';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { createPool, TestPool } from './cognito-pool';
+import { applyEnv, testEnv } from './env';
+import { startMoto, MotoServer } from './moto';
+import { startSmtp, SmtpSink } from './smtp';
+
+/** Every line the app logged through Nest's logger, with its level, kept for assertions. */
+export class CapturedLogs implements LoggerService {
+  readonly lines: string[] = [];
+  private push(level: string, args: unknown[]): void {
+    this.lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  }
+  log = (...args: unknown[]) => this.push('log', args);
+  error = (...args: unknown[]) => this.push('error', args);
+  warn = (...args: unknown[]) => this.push('warn', args);
+  debug = (...args: unknown[]) => this.push('debug', args);
+  verbose = (...args: unknown[]) => this.push('verbose', args);
+  fatal = (...args: unknown[]) => this.push('fatal', args);
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface AppOptions {
+  /** Extra or replaced environment variables for this app. */
+  env?: Record<string, string>;
+  /** Fault injection at an external boundary only (see CONVENTIONS: never to make a flow pass). */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+export interface TestStack {
+  moto: MotoServer;
+  pool: TestPool;
+  smtp: SmtpSink;
+  app: NestFastifyApplication;
+  logs: CapturedLogs;
+  /** Another instance of the service on the same pool and mail server (its own in-process locks). */
+  bootApp(options?: AppOptions): Promise<{ app: NestFastifyApplication; logs: CapturedLogs }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real service against real parts: moto's Cognito, a pool made from the pool definition, an
+ * SMTP server in this process, and AppModule booted by the Nest testing module on Fastify.
+ */
+export async function startStack(options: AppOptions = {}): Promise<TestStack> {
+  const moto = await startMoto();
+  const apps: INestApplication[] = [];
+  const smtp = await startSmtp();
+  try {
+    const pool = await createPool(moto.endpoint);
+    const logs = new CapturedLogs();
+    const baseEnv = testEnv({ endpoint: moto.endpoint, pool, smtpUrl: smtp.url });
+    const bootApp = async ({ env, override }: AppOptions = {}) => {
+      applyEnv({ ...baseEnv, LOG_LEVEL: 'verbose', ...options.env, ...env });
+      // Loaded after the environment is set: ConfigModule validates it when AppModule is defined.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { AppModule } = require('../../src/app.module') as typeof AppModuleFile;
+      const { APP_OPTIONS, configureApp, createAdapter } =
+        require('../../src/app.setup') as typeof AppSetupFile;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      let builder = Test.createTestingModule({ imports: [AppModule] });
+      builder = (override ?? options.override)?.(builder) ?? builder;
+      const moduleRef = await builder.compile();
+      const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), APP_OPTIONS);
+      configureApp(app);
+      // Nest's logger is process-wide: every app of the stack logs into the one capture.
+      app.useLogger(logs);
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+      apps.push(app);
+      return { app, logs };
+    };
+    const { app } = await bootApp();
+    return {
+      moto,
+      pool,
+      smtp,
+      app,
+      logs,
+      bootApp,
+      close: async () => {
+        await Promise.all(apps.map((a) => a.close()));
+        pool.client.destroy();
+        await smtp.stop();
+        await moto.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(apps.map((a) => a.close()));
+    await smtp.stop();
+    await moto.stop();
+    throw error;
+  }
+}
