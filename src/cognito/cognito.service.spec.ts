@@ -1,0 +1,77 @@
+import {
+  DomainError,
+  EmailTakenError,
+  IdentityProviderUnavailableError,
+  InvalidPasswordError,
+  NotAuthorizedError,
+  UserNotFoundError,
+} from '../common/errors';
+import { toDomainError } from './cognito.service';
+
+/** An error shaped like the SDK's service exceptions: a name, a message, maybe a code and an HTTP status. */
+function sdkError(name: string, message = `${name} happened`, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { name }, extra);
+}
+
+const withStatus = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
+
+describe('toDomainError', () => {
+  it.each([
+    ['UserNotFoundException', UserNotFoundError, 'USER_NOT_FOUND', 400],
+    ['NotAuthorizedException', NotAuthorizedError, 'NOT_AUTHORIZED', 400],
+    ['AliasExistsException', EmailTakenError, 'EMAIL_TAKEN', 400],
+  ] as const)('translates %s', (name, type, code, status) => {
+    const original = sdkError(name, 'Cognito internals: pool eu-west-1_X, user 42', withStatus(status));
+
+    const translated = toDomainError(original);
+
+    expect(translated).toBeInstanceOf(type);
+    expect(translated).toMatchObject({ code, cause: original });
+    // The domain message is ours, not Cognito's.
+    expect((translated as DomainError).message).not.toContain('Cognito internals');
+  });
+
+  it('translates InvalidPasswordException and keeps Cognito message for the user', () => {
+    const message = 'Password does not conform to policy: Password must have symbol characters';
+    const original = sdkError('InvalidPasswordException', message, withStatus(400));
+
+    const translated = toDomainError(original);
+
+    expect(translated).toBeInstanceOf(InvalidPasswordError);
+    expect(translated).toMatchObject({ code: 'INVALID_PASSWORD', message, cause: original });
+  });
+
+  it.each([
+    ['TooManyRequestsException', sdkError('TooManyRequestsException', 'Rate exceeded', withStatus(400))],
+    ['LimitExceededException', sdkError('LimitExceededException', 'Limit exceeded', withStatus(400))],
+    ['InternalErrorException', sdkError('InternalErrorException', 'Internal error', withStatus(500))],
+    ['ThrottlingException', sdkError('ThrottlingException')],
+    ['an unmodelled 500', sdkError('UnknownError', 'oops', withStatus(500))],
+    ['an unmodelled 502', sdkError('BadGateway', 'oops', withStatus(502))],
+    ['a 503', sdkError('ServiceUnavailable', 'down', withStatus(503))],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' })],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    ['an unknown host', Object.assign(new Error('getaddrinfo ENOTFOUND cognito'), { code: 'ENOTFOUND' })],
+    ['a timeout', sdkError('TimeoutError', 'Connection timed out after 3000 ms')],
+  ])('treats %s as the identity provider being unavailable', (_label, original) => {
+    const translated = toDomainError(original);
+
+    expect(translated).toBeInstanceOf(IdentityProviderUnavailableError);
+    expect(translated).toMatchObject({ code: 'IDENTITY_PROVIDER_UNAVAILABLE', cause: original });
+  });
+
+  it.each([
+    sdkError('InvalidParameterException', 'Invalid attributes', withStatus(400)),
+    sdkError('UsernameExistsException', 'User account already exists', withStatus(400)),
+    sdkError('ResourceNotFoundException', 'User pool does not exist', withStatus(400)),
+    new TypeError('Cannot read properties of undefined'),
+  ])('leaves $name untranslated', (original) => {
+    expect(toDomainError(original)).toBe(original);
+  });
+
+  it('leaves things that are not errors as they are', () => {
+    const thrown = { name: 'UserNotFoundException' };
+    expect(toDomainError(thrown)).toBe(thrown);
+    expect(toDomainError('UserNotFoundException')).toBe('UserNotFoundException');
+  });
+});

@@ -1,0 +1,146 @@
+import { validateEnvironment } from './env.validation';
+
+const REQUIRED = [
+  'AWS_REGION',
+  'COGNITO_USER_POOL_ID',
+  'COGNITO_BACKEND_CLIENT_ID',
+  'COGNITO_FRONTEND_CLIENT_ID',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'ACTIVATION_URL',
+] as const;
+
+const VALID: Record<(typeof REQUIRED)[number], string> = {
+  AWS_REGION: 'eu-west-1',
+  COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+  COGNITO_BACKEND_CLIENT_ID: '1example23456789backend0000',
+  COGNITO_FRONTEND_CLIENT_ID: '1example23456789frontend000',
+  SMTP_URL: 'smtp://user:pass@smtp.example.com:587',
+  MAIL_FROM: 'Example App <no-reply@example.com>',
+  ACTIVATION_URL: 'https://app.example.com/activate?u={username}&t={token}',
+};
+
+/** The message validateEnvironment throws for `raw`; fails the test if it does not throw. */
+function failureFor(raw: Record<string, unknown>): string {
+  try {
+    validateEnvironment(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+/** The lines of the failure message that name `variable`. */
+const linesAbout = (message: string, variable: string): string[] =>
+  message.split('\n').filter((line) => line.includes(variable));
+
+describe('validateEnvironment', () => {
+  it('accepts a complete environment and fills in the defaults', () => {
+    const env = validateEnvironment({ ...VALID });
+
+    expect(env).toMatchObject({ ...VALID, PORT: 3000, HOST: '0.0.0.0', LOG_LEVEL: 'log' });
+    expect(env.COGNITO_ENDPOINT).toBeUndefined();
+  });
+
+  it('turns PORT into a number', () => {
+    expect(validateEnvironment({ ...VALID, PORT: '8080' }).PORT).toBe(8080);
+  });
+
+  it('keeps HOST and LOG_LEVEL when they are given', () => {
+    const env = validateEnvironment({ ...VALID, HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
+
+    expect(env.HOST).toBe('127.0.0.1');
+    expect(env.LOG_LEVEL).toBe('debug');
+  });
+
+  it('falls back to port 3000 when PORT is set but empty', () => {
+    // `PORT=` in a compose file or unit file must not make the server listen on a random port.
+    expect(validateEnvironment({ ...VALID, PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('ignores variables it does not know (the process environment has many)', () => {
+    expect(() => validateEnvironment({ ...VALID, PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
+  });
+
+  it('throws one error that names every missing required variable', () => {
+    const message = failureFor({});
+
+    expect(message).toMatch(/^Invalid configuration/);
+    for (const variable of REQUIRED) expect(linesAbout(message, variable)).not.toHaveLength(0);
+    expect(message).not.toContain('PORT');
+    expect(message).not.toContain('HOST');
+    expect(message).not.toContain('LOG_LEVEL');
+    expect(message).not.toContain('COGNITO_ENDPOINT');
+  });
+
+  it.each(REQUIRED)('names %s when only it is missing', (variable) => {
+    const raw: Record<string, string> = { ...VALID };
+    delete raw[variable];
+
+    const message = failureFor(raw);
+
+    expect(linesAbout(message, variable)).not.toHaveLength(0);
+    for (const other of REQUIRED.filter((name) => name !== variable)) {
+      expect(linesAbout(message, other)).toHaveLength(0);
+    }
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['HOST', ''],
+    ['LOG_LEVEL', 'chatty'],
+    ['AWS_REGION', 'Ireland'],
+    ['COGNITO_USER_POOL_ID', 'AbCdEf123'],
+    ['COGNITO_BACKEND_CLIENT_ID', 'not a client id'],
+    ['SMTP_URL', 'http://x'],
+    ['SMTP_URL', 'smtp.example.com'],
+    ['MAIL_FROM', ''],
+    ['ACTIVATION_URL', 'https://app.example.com/activate?u={username}'],
+    ['ACTIVATION_URL', 'https://app.example.com/activate?t={token}'],
+    ['ACTIVATION_URL', 'app.example.com/activate?u={username}&t={token}'],
+    ['COGNITO_ENDPOINT', 'not-a-url'],
+    ['COGNITO_ENDPOINT', 'ftp://cognito.example.com'],
+  ])('rejects %s=%j and names it', (variable, value) => {
+    const message = failureFor({ ...VALID, [variable]: value });
+
+    expect(linesAbout(message, variable)).not.toHaveLength(0);
+    expect(message.split('\n').filter((line) => line.startsWith('  - '))).toEqual(
+      linesAbout(message, variable),
+    );
+  });
+
+  it('lists several invalid variables in the same error', () => {
+    const message = failureFor({ ...VALID, PORT: 'abc', SMTP_URL: 'http://x', COGNITO_ENDPOINT: 'not-a-url' });
+
+    for (const variable of ['PORT', 'SMTP_URL', 'COGNITO_ENDPOINT']) {
+      expect(linesAbout(message, variable)).not.toHaveLength(0);
+    }
+  });
+
+  it.each(['http://127.0.0.1:5000', 'http://localhost:5000', 'https://cognito-idp.eu-west-1.amazonaws.com'])(
+    'accepts COGNITO_ENDPOINT=%s',
+    (endpoint) => {
+      expect(validateEnvironment({ ...VALID, COGNITO_ENDPOINT: endpoint }).COGNITO_ENDPOINT).toBe(endpoint);
+    },
+  );
+
+  it.each([
+    'smtp://localhost:1025',
+    'smtp://mailpit:1025',
+    'smtps://apikey:SG.a%2Fb%40c@smtp.sendgrid.net:465',
+  ])('accepts SMTP_URL=%s', (url) => {
+    expect(validateEnvironment({ ...VALID, SMTP_URL: url }).SMTP_URL).toBe(url);
+  });
+
+  it.each([
+    'https://app.example.com/activate?u={username}&t={token}',
+    'https://app.example.com/activate?t={token}&u={username}',
+    'http://localhost:4200/activate/{token}/{username}',
+    'https://app.example.com/activate#u={username}&t={token}',
+  ])('accepts ACTIVATION_URL=%s (placeholders in either order)', (template) => {
+    expect(validateEnvironment({ ...VALID, ACTIVATION_URL: template }).ACTIVATION_URL).toBe(template);
+  });
+});
