@@ -1,12 +1,14 @@
 import { Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
+import { CognitoModule } from './cognito/cognito.module';
+import { AccessTokenGuard } from './common/auth/access-token.guard';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
 
 @Module({
-  imports: [AppConfigModule, AccountsModule],
+  imports: [AppConfigModule, CognitoModule, AccountsModule],
   controllers: [HealthController],
   providers: [
     {
@@ -20,6 +22,8 @@ import { HealthController } from './health/health.controller';
       }),
     },
     { provide: APP_FILTER, useClass: DomainExceptionFilter },
+    // Default deny: every route needs a frontend access token unless it is marked @Public().
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],
 })
 export class AppModule {}

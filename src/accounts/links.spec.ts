@@ -34,10 +34,13 @@ describe('buildLink', () => {
   });
 
   it('replaces every occurrence of a placeholder', () => {
-    const link = buildLink('https://app.example.com/{username}/activate?u={username}&t={token}&again={token}', {
-      username: 'u1',
-      token: 't+1',
-    });
+    const link = buildLink(
+      'https://app.example.com/{username}/activate?u={username}&t={token}&again={token}',
+      {
+        username: 'u1',
+        token: 't+1',
+      },
+    );
 
     expect(link).toBe('https://app.example.com/u1/activate?u=u1&t=t%2B1&again=t%2B1');
   });

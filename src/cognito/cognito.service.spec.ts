@@ -49,7 +49,10 @@ describe('toDomainError', () => {
     ['an unmodelled 500', sdkError('UnknownError', 'oops', withStatus(500))],
     ['an unmodelled 502', sdkError('BadGateway', 'oops', withStatus(502))],
     ['a 503', sdkError('ServiceUnavailable', 'down', withStatus(503))],
-    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' })],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' }),
+    ],
     ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
     ['an unknown host', Object.assign(new Error('getaddrinfo ENOTFOUND cognito'), { code: 'ENOTFOUND' })],
     ['a timeout', sdkError('TimeoutError', 'Connection timed out after 3000 ms')],

@@ -1,5 +1,6 @@
 import {
   AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -176,6 +177,19 @@ export class CognitoService implements OnModuleDestroy {
           UserPoolId: this.config.userPoolId,
           Username: username,
           UserAttributes: toAttributes(attributes),
+        }),
+      ),
+    );
+  }
+
+  /** Removes attributes; removing one that is not set is not an error. */
+  async deleteAttributes(username: string, names: string[]): Promise<void> {
+    await this.call((c) =>
+      c.send(
+        new AdminDeleteUserAttributesCommand({
+          UserPoolId: this.config.userPoolId,
+          Username: username,
+          UserAttributeNames: names,
         }),
       ),
     );

@@ -34,6 +34,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
     if (body.statusCode === 503) {
       httpAdapter.setHeader(response, 'Retry-After', String(RETRY_AFTER_SECONDS));
     }
+    if (body.statusCode === 401) httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
     httpAdapter.reply(response, body, body.statusCode);
   }
 

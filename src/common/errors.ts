@@ -4,6 +4,8 @@
  */
 export const ERROR_STATUS = {
   INVALID_ACTIVATION_LINK: 400,
+  INVALID_CONFIRMATION_LINK: 400,
+  UNAUTHENTICATED: 401,
   INVALID_PASSWORD: 400,
   EMAIL_TAKEN: 409,
   USER_NOT_FOUND: 404,
@@ -74,5 +76,18 @@ export class InvalidActivationLinkError extends DomainError {
 export class EmailTakenError extends DomainError {
   constructor(options?: ErrorOptions) {
     super('EMAIL_TAKEN', 'This email address is already in use', options);
+  }
+}
+
+export class InvalidConfirmationLinkError extends DomainError {
+  constructor(options?: ErrorOptions) {
+    super('INVALID_CONFIRMATION_LINK', 'Invalid or expired confirmation link', options);
+  }
+}
+
+/** No usable access token: missing, malformed, expired, or not minted for the frontend client. */
+export class UnauthenticatedError extends DomainError {
+  constructor(reason: string, options?: ErrorOptions) {
+    super('UNAUTHENTICATED', reason, options);
   }
 }

@@ -30,7 +30,11 @@ export const mailConfig = registerAs('mail', () => {
 
 export const linksConfig = registerAs('links', () => {
   const e = env();
-  return { activation: e.ACTIVATION_URL };
+  return {
+    activation: e.ACTIVATION_URL,
+    emailConfirmation: e.EMAIL_CONFIRMATION_URL,
+    emailConfirmationTtlMs: e.EMAIL_CONFIRMATION_TTL_HOURS * 3_600_000,
+  };
 });
 
 export const configSlices = [appConfig, cognitoConfig, mailConfig, linksConfig];

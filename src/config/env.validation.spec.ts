@@ -8,6 +8,7 @@ const REQUIRED = [
   'SMTP_URL',
   'MAIL_FROM',
   'ACTIVATION_URL',
+  'EMAIL_CONFIRMATION_URL',
 ] as const;
 
 const VALID: Record<(typeof REQUIRED)[number], string> = {
@@ -18,6 +19,8 @@ const VALID: Record<(typeof REQUIRED)[number], string> = {
   SMTP_URL: 'smtp://user:pass@smtp.example.com:587',
   MAIL_FROM: 'Example App <no-reply@example.com>',
   ACTIVATION_URL: 'https://app.example.com/activate?u={username}&t={token}',
+  // Required once the email-change flow lands; ignored as an unknown variable before.
+  EMAIL_CONFIRMATION_URL: 'https://app.example.com/confirm-email?u={username}&t={token}',
 };
 
 /** The message validateEnvironment throws for `raw`; fails the test if it does not throw. */
@@ -52,6 +55,12 @@ describe('validateEnvironment', () => {
 
     expect(env.HOST).toBe('127.0.0.1');
     expect(env.LOG_LEVEL).toBe('debug');
+  });
+
+  it('treats variables set to the empty string as unset', () => {
+    const env = validateEnvironment({ ...VALID, HOST: '', EMAIL_CONFIRMATION_TTL_HOURS: '' });
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.EMAIL_CONFIRMATION_TTL_HOURS).toBe(24);
   });
 
   it('falls back to port 3000 when PORT is set but empty', () => {
@@ -90,7 +99,6 @@ describe('validateEnvironment', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '80.5'],
-    ['HOST', ''],
     ['LOG_LEVEL', 'chatty'],
     ['AWS_REGION', 'Ireland'],
     ['COGNITO_USER_POOL_ID', 'AbCdEf123'],
@@ -113,7 +121,12 @@ describe('validateEnvironment', () => {
   });
 
   it('lists several invalid variables in the same error', () => {
-    const message = failureFor({ ...VALID, PORT: 'abc', SMTP_URL: 'http://x', COGNITO_ENDPOINT: 'not-a-url' });
+    const message = failureFor({
+      ...VALID,
+      PORT: 'abc',
+      SMTP_URL: 'http://x',
+      COGNITO_ENDPOINT: 'not-a-url',
+    });
 
     for (const variable of ['PORT', 'SMTP_URL', 'COGNITO_ENDPOINT']) {
       expect(linesAbout(message, variable)).not.toHaveLength(0);

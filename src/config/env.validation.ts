@@ -14,8 +14,7 @@ import {
 } from 'class-validator';
 
 const LINK_TEMPLATE = /^https?:\/\/.*\{username\}.*\{token\}|^https?:\/\/.*\{token\}.*\{username\}/;
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+const toInt = ({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value));
 
 /** Every environment variable the service reads. Validated once at boot. */
 export class EnvironmentVariables {
@@ -63,6 +62,18 @@ export class EnvironmentVariables {
   })
   ACTIVATION_URL: string;
 
+  @Matches(LINK_TEMPLATE, {
+    message: 'EMAIL_CONFIRMATION_URL must be an http(s) URL containing {username} and {token}',
+  })
+  EMAIL_CONFIRMATION_URL: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  EMAIL_CONFIRMATION_TTL_HOURS: number = 24;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -78,7 +89,9 @@ function describe(errors: ValidationError[]): string[] {
 
 /** ConfigModule's validate hook: returns the typed, defaulted variables or throws one error listing every problem. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
-  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  // A variable set to the empty string (`PORT=` in a unit or compose file) counts as unset.
+  const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const env = plainToInstance(EnvironmentVariables, given, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new Error(

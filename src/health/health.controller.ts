@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/auth/public.decorator';
 import { HealthResponseDto } from './health.dto';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   /** Liveness: answers 200 while the process serves HTTP. It does not call Cognito or the mail server. */

@@ -2,6 +2,8 @@ import type { TestPool } from './cognito-pool';
 
 export const TEST_MAIL_FROM = 'Cognito Accounts <no-reply@example.test>';
 export const TEST_ACTIVATION_URL = 'https://app.example.test/activate?u={username}&t={token}';
+export const TEST_CONFIRMATION_URL = 'https://app.example.test/confirm-email?u={username}&t={token}';
+export const CONFIRMATION_LINK_PREFIX = 'https://app.example.test/confirm-email';
 /** The part of an activation link before its query, for `linkFrom(mail.text, ACTIVATION_LINK_PREFIX)`. */
 export const ACTIVATION_LINK_PREFIX = 'https://app.example.test/activate';
 
@@ -32,6 +34,7 @@ export function testEnv({
     SMTP_URL: smtpUrl,
     MAIL_FROM: TEST_MAIL_FROM,
     ACTIVATION_URL: TEST_ACTIVATION_URL,
+    EMAIL_CONFIRMATION_URL: TEST_CONFIRMATION_URL,
     LOG_LEVEL: 'warn',
   };
 }

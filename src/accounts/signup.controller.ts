@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-responses';
+import { Public } from '../common/auth/public.decorator';
 import { CompleteSignupDto, CompleteSignupResponseDto } from './dto/complete-signup.dto';
 import { AcceptedResponseDto, ResendActivationDto, SignupDto } from './dto/signup.dto';
 import { SignupService } from './signup.service';
@@ -10,9 +11,10 @@ const ACCEPTED: AcceptedResponseDto = {
   message: 'If this address can receive email, a message is on its way.',
 };
 
-@ApiTags('accounts')
+@ApiTags('signup')
+@Public()
 @Controller('accounts')
-export class AccountsController {
+export class SignupController {
   constructor(private readonly signups: SignupService) {}
 
   /**

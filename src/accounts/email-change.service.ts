@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Clock } from '../common/clock';
+import { EmailTakenError, InvalidConfirmationLinkError, UserNotFoundError } from '../common/errors';
+import { generateSecret } from '../common/secrets';
+import { CognitoService } from '../cognito/cognito.service';
+import { VERIFICATION_ATTRIBUTE } from '../cognito/user-pool.definition';
+import { linksConfig } from '../config/configuration';
+import { MailService } from '../mail/mail.service';
+import { sealVerification, tokenMatches } from './email-verification';
+import { buildLink } from './links';
+import { PENDING_ATTRIBUTES, PENDING_EMAIL_ATTRIBUTE, pendingEmailChange } from './pending-email';
+
+/**
+ * Self-service email change without lock-out: the new address waits in `preferred_username` (not
+ * an alias, so nobody signs in with it) with a hashed secret beside it; `email` changes only when
+ * the link mailed to the new address is followed. Until then sign-in and password reset keep
+ * working with the old address.
+ */
+@Injectable()
+export class EmailChangeService {
+  private readonly logger = new Logger(EmailChangeService.name);
+
+  constructor(
+    private readonly cognito: CognitoService,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
+  ) {}
+
+  /** Stores the new address and a fresh secret's hash (replacing any earlier request), then mails the link. */
+  async requestChange(username: string, email: string): Promise<void> {
+    await this.assertAddressFree(email);
+    const token = generateSecret();
+    const expiresAt = new Date(this.clock.now().getTime() + this.links.emailConfirmationTtlMs);
+    const { attributes } = await this.cognito.getUser(username);
+    await this.cognito.updateAttributes(username, {
+      [PENDING_EMAIL_ATTRIBUTE]: email,
+      [VERIFICATION_ATTRIBUTE]: sealVerification(token, expiresAt),
+    });
+    this.logger.log(`Email change requested for ${username}`);
+    const confirmUrl = buildLink(this.links.emailConfirmation, { username, token });
+    await this.mail.send({
+      to: email,
+      template: 'email-change',
+      locale: attributes.locale,
+      context: { confirmUrl },
+    });
+  }
+
+  /**
+   * Swaps the address in when the link's secret matches and has not expired, and the address is
+   * still free: the first confirmation of a contested address wins, the second gets 409.
+   */
+  async confirmChange(username: string, token: string): Promise<{ email: string }> {
+    const user = await this.cognito.getUser(username).catch((error: unknown) => {
+      throw error instanceof UserNotFoundError ? new InvalidConfirmationLinkError({ cause: error }) : error;
+    });
+    const pending = pendingEmailChange(user.attributes, this.clock.now());
+    if (!pending || !tokenMatches(pending.verification, token)) throw new InvalidConfirmationLinkError();
+    await this.assertAddressFree(pending.email, username);
+
+    // One call makes the swap and spends the secret; a failure before it changes nothing, and the
+    // link can be followed again.
+    await this.cognito.updateAttributes(username, {
+      email: pending.email,
+      email_verified: 'true',
+      [VERIFICATION_ATTRIBUTE]: '',
+    });
+    await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
+    this.logger.log(`Email change confirmed for ${username}`);
+    await this.noticeToOldAddress(user.attributes.email, pending.email, user.attributes.locale);
+    return { email: pending.email };
+  }
+
+  /** Drops a pending change; its link stops working. Nothing pending is fine too. */
+  async cancelChange(username: string): Promise<void> {
+    await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
+    this.logger.log(`Email change cancelled for ${username}`);
+  }
+
+  /** 409 when any other account has the address as its email. */
+  private async assertAddressFree(email: string, except?: string): Promise<void> {
+    const holders = await this.cognito.findUsersByEmail(email);
+    if (holders.some((user) => user.username !== except)) throw new EmailTakenError();
+  }
+
+  /**
+   * The change has happened by now, so a mail failure must not turn it into an error the user
+   * would retry (the link is spent): it is logged for operators instead.
+   */
+  private async noticeToOldAddress(
+    oldEmail: string | undefined,
+    newEmail: string,
+    locale?: string,
+  ): Promise<void> {
+    if (!oldEmail || oldEmail === newEmail) return;
+    await this.mail
+      .send({ to: oldEmail, template: 'email-changed', locale, context: { newEmail } })
+      .catch((error: unknown) =>
+        this.logger.warn(
+          `Email-changed notice not sent: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  }
+}

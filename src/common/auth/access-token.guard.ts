@@ -1,0 +1,43 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AccessTokenVerifier, Principal } from '../../cognito/access-token.verifier';
+import { UnauthenticatedError } from '../errors';
+import { IS_PUBLIC } from './public.decorator';
+
+/** The request as the guard leaves it: `principal` is set on every non-public route. */
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+}
+
+/**
+ * Default deny: every route needs a valid frontend-client access token unless marked @Public().
+ * Failures throw (401 with the reason, 503 when the keys can't be read); nothing answers false.
+ */
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    request.principal = await this.verifier.verify(bearerToken(request.headers.authorization));
+    return true;
+  }
+}
+
+function bearerToken(header: string | string[] | undefined): string {
+  if (typeof header !== 'string' || header.length === 0) {
+    throw new UnauthenticatedError('Missing Authorization: Bearer <access token> header');
+  }
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
+  if (!match?.[1]) throw new UnauthenticatedError('Authorization header must be "Bearer <access token>"');
+  return match[1];
+}

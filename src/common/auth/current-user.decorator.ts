@@ -1,0 +1,10 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Principal } from '../../cognito/access-token.verifier';
+import type { AuthenticatedRequest } from './access-token.guard';
+
+/** The verified principal of the request. Throws on a @Public() route, where there is none. */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!principal) throw new Error('@CurrentUser() used on a route the access-token guard did not check');
+  return principal;
+});

@@ -1,0 +1,248 @@
+import {
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Logger,
+  LoggerService,
+  NotFoundException,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/internal';
+import type { FastifyInstance } from 'fastify';
+import { createAdapter } from '../app.setup';
+import { DomainExceptionFilter, ErrorBody } from './domain-exception.filter';
+import {
+  DomainError,
+  EmailTakenError,
+  ERROR_STATUS,
+  ErrorCode,
+  IdentityProviderUnavailableError,
+  InvalidActivationLinkError,
+  InvalidConfirmationLinkError,
+  UnauthenticatedError,
+  InvalidPasswordError,
+  MailUnavailableError,
+  NotAuthorizedError,
+  UserNotFoundError,
+} from './errors';
+
+class CollectingLogger implements LoggerService {
+  readonly entries: { level: string; text: string }[] = [];
+
+  private record(level: string, parts: unknown[]): void {
+    this.entries.push({ level, text: parts.map((part) => String(part)).join(' ') });
+  }
+
+  log(...parts: unknown[]): void {
+    this.record('log', parts);
+  }
+  error(...parts: unknown[]): void {
+    this.record('error', parts);
+  }
+  warn(...parts: unknown[]): void {
+    this.record('warn', parts);
+  }
+  debug(...parts: unknown[]): void {
+    this.record('debug', parts);
+  }
+  verbose(...parts: unknown[]): void {
+    this.record('verbose', parts);
+  }
+  fatal(...parts: unknown[]): void {
+    this.record('fatal', parts);
+  }
+}
+
+/** One of each domain error class: a new code does not compile until it has a sample here. */
+const SAMPLES: Record<ErrorCode, DomainError> = {
+  INVALID_ACTIVATION_LINK: new InvalidActivationLinkError(),
+  INVALID_CONFIRMATION_LINK: new InvalidConfirmationLinkError(),
+  UNAUTHENTICATED: new UnauthenticatedError('Access token expired'),
+  INVALID_PASSWORD: new InvalidPasswordError('Password must have symbol characters'),
+  EMAIL_TAKEN: new EmailTakenError(),
+  USER_NOT_FOUND: new UserNotFoundError(),
+  NOT_AUTHORIZED: new NotAuthorizedError(),
+  IDENTITY_PROVIDER_UNAVAILABLE: new IdentityProviderUnavailableError({
+    cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+  }),
+  MAIL_UNAVAILABLE: new MailUnavailableError({ cause: new Error('535 auth failed for user:hunter2') }),
+};
+
+/**
+ * The filter behind a real Fastify instance (the app's own adapter): the route throws whatever the
+ * test puts in `toThrow`, and the filter answers, as Nest would call it.
+ */
+describe('DomainExceptionFilter', () => {
+  let fastify: FastifyInstance;
+  let toThrow: unknown;
+  let logger: CollectingLogger;
+
+  beforeAll(async () => {
+    const adapter = createAdapter();
+    const adapterHost = new HttpAdapterHost();
+    adapterHost.httpAdapter = adapter;
+    const filter = new DomainExceptionFilter(adapterHost);
+    fastify = adapter.getInstance<FastifyInstance>();
+    let requests = 0;
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      // Fastify's ids are "req-1", "req-2"...: make them distinct from anything else in a body.
+      (request as { id: string }).id = `test-request-${++requests}`;
+      done();
+    });
+    fastify.all('/boom', (request, reply) => {
+      const host = new ExecutionContextHost([request, reply]);
+      host.setType('http');
+      filter.catch(toThrow, host);
+    });
+    await fastify.ready();
+  });
+
+  afterAll(async () => {
+    await fastify.close();
+  });
+
+  beforeEach(() => {
+    logger = new CollectingLogger();
+    Logger.overrideLogger(logger);
+  });
+
+  afterEach(() => {
+    Logger.overrideLogger(false);
+  });
+
+  async function answerTo(exception: unknown, method: 'GET' | 'POST' = 'POST') {
+    toThrow = exception;
+    const response = await fastify.inject({ method, url: '/boom' });
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.json<ErrorBody>(),
+    };
+  }
+
+  it.each(Object.entries(SAMPLES))('answers %s with its status and a stable body', async (code, error) => {
+    const status = ERROR_STATUS[code as ErrorCode];
+
+    const { status: actual, body, headers } = await answerTo(error);
+
+    expect(actual).toBe(status);
+    expect(headers['content-type']).toMatch(/^application\/json/);
+    expect(body).toEqual({
+      statusCode: status,
+      error: expect.any(String) as string,
+      message: error?.message,
+      code,
+    });
+    expect(body.error).not.toBe('Error');
+  });
+
+  it.each(Object.keys(ERROR_STATUS) as ErrorCode[])(
+    'maps code %s to its status in ERROR_STATUS',
+    async (code) => {
+      const { status, body } = await answerTo(new DomainError(code, `a ${code} happened`));
+
+      expect(status).toBe(ERROR_STATUS[code]);
+      expect(body).toMatchObject({ statusCode: ERROR_STATUS[code], message: `a ${code} happened`, code });
+    },
+  );
+
+  it('uses the standard reason phrase as `error`', async () => {
+    expect((await answerTo(new EmailTakenError())).body.error).toBe('Conflict');
+    expect((await answerTo(new UserNotFoundError())).body.error).toBe('Not Found');
+    expect((await answerTo(new NotAuthorizedError())).body.error).toBe('Forbidden');
+    expect((await answerTo(new InvalidActivationLinkError())).body.error).toBe('Bad Request');
+    expect((await answerTo(new MailUnavailableError())).body.error).toBe('Service Unavailable');
+  });
+
+  it.each([new IdentityProviderUnavailableError(), new MailUnavailableError()])(
+    'tells the client when to retry after a 503 ($code)',
+    async (error) => {
+      const { status, headers } = await answerTo(error);
+
+      expect(status).toBe(503);
+      expect(Number(headers['retry-after'])).toBeGreaterThan(0);
+    },
+  );
+
+  it.each([new EmailTakenError(), new BadRequestException('nope'), new Error('x')])(
+    'sends no Retry-After with a non-503 answer (%s)',
+    async (error) => {
+      expect((await answerTo(error)).headers['retry-after']).toBeUndefined();
+    },
+  );
+
+  it('logs an upstream outage with the cause name and code, not the cause message', async () => {
+    await answerTo(new MailUnavailableError({ cause: new Error('535 auth failed for user:hunter2') }));
+    await answerTo(
+      new IdentityProviderUnavailableError({
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      }),
+    );
+
+    const warnings = logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.text);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('MAIL_UNAVAILABLE');
+    expect(warnings[0]).not.toContain('hunter2');
+    expect(warnings[1]).toContain('IDENTITY_PROVIDER_UNAVAILABLE');
+    expect(warnings[1]).toContain('ECONNREFUSED');
+  });
+
+  it('passes a validation error through with its status and every message', async () => {
+    const messages = ['email must be an email', 'locale must be a string'];
+
+    const { status, body } = await answerTo(new BadRequestException(messages));
+
+    expect(status).toBe(400);
+    expect(body).toEqual({ statusCode: 400, error: 'Bad Request', message: messages });
+  });
+
+  it.each([
+    [new NotFoundException('Cannot POST /nowhere'), 404, 'Not Found', 'Cannot POST /nowhere'],
+    [new ForbiddenException(), 403, 'Forbidden', 'Forbidden'],
+    [new HttpException('Slow down', HttpStatus.TOO_MANY_REQUESTS), 429, 'Too Many Requests', 'Slow down'],
+  ])('passes %s through', async (exception, status, error, message) => {
+    const answer = await answerTo(exception);
+
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ statusCode: status, error, message });
+  });
+
+  it('answers an unknown error with a generic 500 that carries the request id, not the error', async () => {
+    const secret = 'postgres://admin:s3cr3t-passw0rd@db.internal/prod';
+
+    const { status, body } = await answerTo(new Error(`connection to ${secret} failed`));
+
+    expect(status).toBe(500);
+    expect(body).toMatchObject({ statusCode: 500, error: 'Internal Server Error' });
+    expect(body.requestId).toMatch(/^test-request-\d+$/);
+    expect(body.code).toBeUndefined();
+    expect(JSON.stringify(body)).not.toContain('s3cr3t');
+    expect(JSON.stringify(body)).not.toContain('postgres');
+  });
+
+  it('logs an unknown error with its request id, route and stack', async () => {
+    const { body } = await answerTo(new TypeError('Cannot read properties of undefined (reading "x")'));
+
+    const errors = logger.entries.filter((entry) => entry.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].text).toContain(body.requestId);
+    expect(errors[0].text).toContain('POST /boom');
+    expect(errors[0].text).toContain('TypeError: Cannot read properties of undefined');
+  });
+
+  it('answers a thrown non-Error with the same generic 500', async () => {
+    const { status, body } = await answerTo('raw string with a token abc123', 'GET');
+
+    expect(status).toBe(500);
+    expect(JSON.stringify(body)).not.toContain('abc123');
+    expect(logger.entries.filter((entry) => entry.level === 'error')).toHaveLength(1);
+  });
+
+  it('does not log client errors as errors', async () => {
+    await answerTo(new EmailTakenError());
+    await answerTo(new BadRequestException(['x']));
+
+    expect(logger.entries.filter((entry) => ['error', 'warn', 'fatal'].includes(entry.level))).toEqual([]);
+  });
+});
