@@ -2,10 +2,9 @@ import { decodeJwt } from './support/jwt';
 import { getUserAttributes, listUsersByEmail, signInFrontend } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX } from './support/env';
 import { linkFrom } from './support/links';
+import { linkParams, TEST_PASSWORD } from './support/flows';
 import type { ReceivedMail } from './support/smtp';
 import { startStack, TestStack } from './support/stack';
-
-const STRONG_PASSWORD = 'Correct-Horse-9-Battery';
 
 describe('signup and activation (moto + real SMTP)', () => {
   let stack: TestStack;
@@ -23,13 +22,10 @@ describe('signup and activation (moto + real SMTP)', () => {
     stack.app.inject({ method: 'POST', url, payload: payload as object });
   const signup = (email: string, locale?: string) =>
     post('/accounts/signup', { email, ...(locale ? { locale } : {}) });
-  const complete = (username: string, token: string, password = STRONG_PASSWORD) =>
+  const complete = (username: string, token: string, password = TEST_PASSWORD) =>
     post('/accounts/signup/complete', { username, token, password });
   /** The link as a frontend gets it: the activation URL's `u` and `t` parameters. */
-  const linkIn = (mail: ReceivedMail) => {
-    const url = linkFrom(mail.text ?? '', ACTIVATION_LINK_PREFIX);
-    return { url, username: url.searchParams.get('u') ?? '', token: url.searchParams.get('t') ?? '' };
-  };
+  const linkIn = (mail: ReceivedMail) => linkParams(mail.text, ACTIVATION_LINK_PREFIX);
   const mailCount = (email: string) => stack.smtp.mailsTo(email).length;
 
   it('signs up, mails a multi-part activation link, activates, and the user signs in with the frontend client', async () => {
@@ -57,7 +53,7 @@ describe('signup and activation (moto + real SMTP)', () => {
     const after = await getUserAttributes(stack.pool, username);
     expect(after).toMatchObject({ UserStatus: 'CONFIRMED', email, email_verified: 'true' });
 
-    const tokens = await signInFrontend(stack.pool, username, STRONG_PASSWORD);
+    const tokens = await signInFrontend(stack.pool, username, TEST_PASSWORD);
     expect(decodeJwt(tokens.AccessToken ?? '')).toMatchObject({
       client_id: stack.pool.frontendClientId,
       username,
@@ -132,7 +128,7 @@ describe('signup and activation (moto + real SMTP)', () => {
     expect(reminder.text).not.toContain(ACTIVATION_LINK_PREFIX);
     expect(reminder.html).not.toContain(ACTIVATION_LINK_PREFIX);
     expect(reminder.subject).not.toBe((await stack.smtp.waitForMail(email)).subject);
-    await expect(signInFrontend(stack.pool, username, STRONG_PASSWORD)).resolves.toBeDefined();
+    await expect(signInFrontend(stack.pool, username, TEST_PASSWORD)).resolves.toBeDefined();
     expect(await getUserAttributes(stack.pool, username)).toMatchObject({ UserStatus: 'CONFIRMED' });
   });
 
@@ -256,7 +252,7 @@ describe('signup and activation (moto + real SMTP)', () => {
     responses.push(await complete(second.username, second.token));
     responses.push(await signup(email));
 
-    const secrets = [first.token, second.token, STRONG_PASSWORD, 'short'];
+    const secrets = [first.token, second.token, TEST_PASSWORD, 'short'];
     const logs = stack.logs.text;
     expect(logs).toContain(second.username); // the logs are captured and do speak of the account
     for (const secret of secrets.slice(0, 3)) {

@@ -17,6 +17,9 @@ import { PENDING_ATTRIBUTES, PENDING_EMAIL_ATTRIBUTE, pendingEmailChange } from 
  * the link mailed to the new address is followed. Until then sign-in and password reset keep
  * working with the old address.
  */
+/** What the verification attribute holds between a confirmation and the clean-up call after it. */
+const SPENT = 'spent';
+
 @Injectable()
 export class EmailChangeService {
   private readonly logger = new Logger(EmailChangeService.name);
@@ -60,12 +63,12 @@ export class EmailChangeService {
     if (!pending || !tokenMatches(pending.verification, token)) throw new InvalidConfirmationLinkError();
     await this.assertAddressFree(pending.email, username);
 
-    // One call makes the swap and spends the secret; a failure before it changes nothing, and the
-    // link can be followed again.
+    // One call makes the swap and spends the secret (a tombstone no token matches); a failure before
+    // it changes nothing, and the link can be followed again.
     await this.cognito.updateAttributes(username, {
       email: pending.email,
       email_verified: 'true',
-      [VERIFICATION_ATTRIBUTE]: '',
+      [VERIFICATION_ATTRIBUTE]: SPENT,
     });
     await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
     this.logger.log(`Email change confirmed for ${username}`);
@@ -75,7 +78,11 @@ export class EmailChangeService {
 
   /** Drops a pending change; its link stops working. Nothing pending is fine too. */
   async cancelChange(username: string): Promise<void> {
-    await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
+    const { attributes } = await this.cognito.getUser(username);
+    // Only what is there: deleting an attribute a user does not have is an error in moto.
+    const present = PENDING_ATTRIBUTES.filter((name) => name in attributes);
+    if (present.length === 0) return;
+    await this.cognito.deleteAttributes(username, present);
     this.logger.log(`Email change cancelled for ${username}`);
   }
 

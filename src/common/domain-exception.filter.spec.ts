@@ -4,7 +4,6 @@ import {
   HttpException,
   HttpStatus,
   Logger,
-  LoggerService,
   NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -26,33 +25,7 @@ import {
   NotAuthorizedError,
   UserNotFoundError,
 } from './errors';
-
-class CollectingLogger implements LoggerService {
-  readonly entries: { level: string; text: string }[] = [];
-
-  private record(level: string, parts: unknown[]): void {
-    this.entries.push({ level, text: parts.map((part) => String(part)).join(' ') });
-  }
-
-  log(...parts: unknown[]): void {
-    this.record('log', parts);
-  }
-  error(...parts: unknown[]): void {
-    this.record('error', parts);
-  }
-  warn(...parts: unknown[]): void {
-    this.record('warn', parts);
-  }
-  debug(...parts: unknown[]): void {
-    this.record('debug', parts);
-  }
-  verbose(...parts: unknown[]): void {
-    this.record('verbose', parts);
-  }
-  fatal(...parts: unknown[]): void {
-    this.record('fatal', parts);
-  }
-}
+import { CapturedLogs } from '../../test/support/captured-logs';
 
 /** One of each domain error class: a new code does not compile until it has a sample here. */
 const SAMPLES: Record<ErrorCode, DomainError> = {
@@ -76,7 +49,7 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
 describe('DomainExceptionFilter', () => {
   let fastify: FastifyInstance;
   let toThrow: unknown;
-  let logger: CollectingLogger;
+  let logger: CapturedLogs;
 
   beforeAll(async () => {
     const adapter = createAdapter();
@@ -103,7 +76,7 @@ describe('DomainExceptionFilter', () => {
   });
 
   beforeEach(() => {
-    logger = new CollectingLogger();
+    logger = new CapturedLogs();
     Logger.overrideLogger(logger);
   });
 

@@ -5,11 +5,11 @@
 export const ERROR_STATUS = {
   INVALID_ACTIVATION_LINK: 400,
   INVALID_CONFIRMATION_LINK: 400,
-  UNAUTHENTICATED: 401,
   INVALID_PASSWORD: 400,
-  EMAIL_TAKEN: 409,
-  USER_NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
   NOT_AUTHORIZED: 403,
+  USER_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
   MAIL_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
@@ -27,61 +27,51 @@ export class DomainError extends Error {
   }
 }
 
+/** A domain error class whose message is fixed: only its cause varies. */
+const withMessage = (code: ErrorCode, message: string) =>
+  class extends DomainError {
+    constructor(options?: ErrorOptions) {
+      super(code, message, options);
+    }
+  };
+
 /** Cognito said the user does not exist. */
-export class UserNotFoundError extends DomainError {
-  constructor(options?: ErrorOptions) {
-    super('USER_NOT_FOUND', 'User not found', options);
-  }
-}
+export class UserNotFoundError extends withMessage('USER_NOT_FOUND', 'User not found') {}
 
 /** Cognito refused the credentials (wrong or expired password, disabled user). */
-export class NotAuthorizedError extends DomainError {
-  constructor(options?: ErrorOptions) {
-    super('NOT_AUTHORIZED', 'Not authorized', options);
-  }
-}
+export class NotAuthorizedError extends withMessage('NOT_AUTHORIZED', 'Not authorized') {}
+
+/** Another account already uses this email address. */
+export class EmailTakenError extends withMessage('EMAIL_TAKEN', 'This email address is already in use') {}
+
+/** Cognito is throttling, failing or out of reach: the client may retry later. */
+export class IdentityProviderUnavailableError extends withMessage(
+  'IDENTITY_PROVIDER_UNAVAILABLE',
+  'The identity provider is unavailable, please retry later',
+) {}
+
+/** The mail server refused the message or could not be reached: the client may retry later. */
+export class MailUnavailableError extends withMessage(
+  'MAIL_UNAVAILABLE',
+  'Email could not be sent, please retry later',
+) {}
+
+/** Wrong token, unknown user, already activated or expired: deliberately one error. */
+export class InvalidActivationLinkError extends withMessage(
+  'INVALID_ACTIVATION_LINK',
+  'Invalid or expired activation link',
+) {}
+
+/** Wrong, expired, cancelled or used token, or unknown user: deliberately one error. */
+export class InvalidConfirmationLinkError extends withMessage(
+  'INVALID_CONFIRMATION_LINK',
+  'Invalid or expired confirmation link',
+) {}
 
 /** The password breaks the user pool's policy; the message is Cognito's own, safe to show. */
 export class InvalidPasswordError extends DomainError {
   constructor(message: string, options?: ErrorOptions) {
     super('INVALID_PASSWORD', message, options);
-  }
-}
-
-/** Cognito is throttling, failing or out of reach: the client may retry later. */
-export class IdentityProviderUnavailableError extends DomainError {
-  constructor(options?: ErrorOptions) {
-    super(
-      'IDENTITY_PROVIDER_UNAVAILABLE',
-      'The identity provider is unavailable, please retry later',
-      options,
-    );
-  }
-}
-
-/** The mail server refused the message or could not be reached: the client may retry later. */
-export class MailUnavailableError extends DomainError {
-  constructor(options?: ErrorOptions) {
-    super('MAIL_UNAVAILABLE', 'Email could not be sent, please retry later', options);
-  }
-}
-
-export class InvalidActivationLinkError extends DomainError {
-  constructor(options?: ErrorOptions) {
-    super('INVALID_ACTIVATION_LINK', 'Invalid or expired activation link', options);
-  }
-}
-
-/** Another account already uses this email address. */
-export class EmailTakenError extends DomainError {
-  constructor(options?: ErrorOptions) {
-    super('EMAIL_TAKEN', 'This email address is already in use', options);
-  }
-}
-
-export class InvalidConfirmationLinkError extends DomainError {
-  constructor(options?: ErrorOptions) {
-    super('INVALID_CONFIRMATION_LINK', 'Invalid or expired confirmation link', options);
   }
 }
 

@@ -2,16 +2,19 @@ import { KeyedMutex } from './keyed-mutex';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A job that records when it starts and ends, yielding in between. */
+const recorder = (events: string[]) => (name: string) => async () => {
+  events.push(`start ${name}`);
+  await tick();
+  events.push(`end ${name}`);
+  return name;
+};
+
 describe('KeyedMutex', () => {
   it('runs work for one key one at a time, in arrival order', async () => {
     const mutex = new KeyedMutex();
     const events: string[] = [];
-    const job = (name: string) => async () => {
-      events.push(`start ${name}`);
-      await tick();
-      events.push(`end ${name}`);
-      return name;
-    };
+    const job = recorder(events);
     const results = await Promise.all([
       mutex.run('a', job('1')),
       mutex.run('a', job('2')),
@@ -24,11 +27,7 @@ describe('KeyedMutex', () => {
   it('lets different keys run side by side', async () => {
     const mutex = new KeyedMutex();
     const events: string[] = [];
-    const job = (name: string) => async () => {
-      events.push(`start ${name}`);
-      await tick();
-      events.push(`end ${name}`);
-    };
+    const job = recorder(events);
     await Promise.all([mutex.run('a', job('a')), mutex.run('b', job('b'))]);
     expect(events.slice(0, 2)).toEqual(['start a', 'start b']);
   });

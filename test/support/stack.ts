@@ -1,4 +1,5 @@
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { CapturedLogs } from './captured-logs';
 import type * as AppModuleFile from '../../src/app.module';
 import type * as AppSetupFile from '../../src/app.setup';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,23 +8,6 @@ import { createPool, TestPool } from './cognito-pool';
 import { applyEnv, testEnv } from './env';
 import { startMoto, MotoServer } from './moto';
 import { startSmtp, SmtpSink } from './smtp';
-
-/** Every line the app logged through Nest's logger, with its level, kept for assertions. */
-export class CapturedLogs implements LoggerService {
-  readonly lines: string[] = [];
-  private push(level: string, args: unknown[]): void {
-    this.lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
-  }
-  log = (...args: unknown[]) => this.push('log', args);
-  error = (...args: unknown[]) => this.push('error', args);
-  warn = (...args: unknown[]) => this.push('warn', args);
-  debug = (...args: unknown[]) => this.push('debug', args);
-  verbose = (...args: unknown[]) => this.push('verbose', args);
-  fatal = (...args: unknown[]) => this.push('fatal', args);
-  get text(): string {
-    return this.lines.join('\n');
-  }
-}
 
 export interface AppOptions {
   /** Extra or replaced environment variables for this app. */
