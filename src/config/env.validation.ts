@@ -80,11 +80,12 @@ export class EnvironmentVariables {
 }
 
 function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) =>
+  return errors.flatMap((error) => {
+    if (error.value === undefined) return [`${error.property} is required`];
+    return Object.values(error.constraints ?? {}).map((message) =>
       message.startsWith(error.property) ? message : `${error.property}: ${message}`,
-    ),
-  );
+    );
+  });
 }
 
 /** ConfigModule's validate hook: returns the typed, defaulted variables or throws one error listing every problem. */
