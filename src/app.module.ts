@@ -2,13 +2,16 @@ import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { CognitoModule } from './cognito/cognito.module';
+import { CoordinationModule } from './coordination/coordination.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { AccessTokenGuard } from './common/auth/access-token.guard';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
 
 @Module({
-  imports: [AppConfigModule, CognitoModule, AccountsModule],
+  imports: [AppConfigModule, CoordinationModule, CognitoModule, RateLimitModule, AccountsModule],
   controllers: [HealthController],
   providers: [
     {
@@ -24,6 +27,8 @@ import { HealthController } from './health/health.controller';
     { provide: APP_FILTER, useClass: DomainExceptionFilter },
     // Default deny: every route needs a frontend access token unless it is marked @Public().
     { provide: APP_GUARD, useClass: AccessTokenGuard },
+    // After authentication, so per-user limits know the user.
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
   ],
 })
 export class AppModule {}

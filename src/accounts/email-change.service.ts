@@ -7,6 +7,7 @@ import { CognitoService } from '../cognito/cognito.service';
 import { VERIFICATION_ATTRIBUTE } from '../cognito/user-pool.definition';
 import { linksConfig } from '../config/configuration';
 import { MailService } from '../mail/mail.service';
+import { AttemptLimiter } from '../rate-limit/attempt-limiter';
 import { sealVerification, tokenMatches } from './email-verification';
 import { buildLink } from './links';
 import { PENDING_ATTRIBUTES, PENDING_EMAIL_ATTRIBUTE, pendingEmailChange } from './pending-email';
@@ -28,6 +29,7 @@ export class EmailChangeService {
     private readonly cognito: CognitoService,
     private readonly mail: MailService,
     private readonly clock: Clock,
+    private readonly attempts: AttemptLimiter,
     @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
   ) {}
 
@@ -56,11 +58,17 @@ export class EmailChangeService {
    * still free: the first confirmation of a contested address wins, the second gets 409.
    */
   async confirmChange(username: string, token: string): Promise<{ email: string }> {
-    const user = await this.cognito.getUser(username).catch((error: unknown) => {
-      throw error instanceof UserNotFoundError ? new InvalidConfirmationLinkError({ cause: error }) : error;
+    await this.attempts.assertAllowed('confirmation', username);
+    const user = await this.cognito.getUser(username).catch(async (error: unknown) => {
+      if (!(error instanceof UserNotFoundError)) throw error;
+      await this.attempts.recordFailure('confirmation', username);
+      throw new InvalidConfirmationLinkError({ cause: error });
     });
     const pending = pendingEmailChange(user.attributes, this.clock.now());
-    if (!pending || !tokenMatches(pending.verification, token)) throw new InvalidConfirmationLinkError();
+    if (!pending || !tokenMatches(pending.verification, token)) {
+      await this.attempts.recordFailure('confirmation', username);
+      throw new InvalidConfirmationLinkError();
+    }
     await this.assertAddressFree(pending.email, username);
 
     // One call makes the swap and spends the secret (a tombstone no token matches); a failure before

@@ -2,11 +2,13 @@ import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-responses';
 import { Public } from '../common/auth/public.decorator';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { ConfirmEmailDto, ConfirmEmailResponseDto } from './dto/email-change.dto';
 import { EmailChangeService } from './email-change.service';
 
 @ApiTags('me')
 @Public()
+@RateLimit('public')
 @Controller('accounts/email')
 export class EmailConfirmationController {
   constructor(private readonly emailChanges: EmailChangeService) {}

@@ -9,6 +9,7 @@ import { ProfileDto } from './dto/profile.dto';
 import { AcceptedResponseDto } from './dto/signup.dto';
 import { EmailChangeService } from './email-change.service';
 import { ProfileService } from './profile.service';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 
 const CONFIRMATION_SENT: AcceptedResponseDto = {
   message: 'A confirmation link is on its way to the new address.',
@@ -36,6 +37,7 @@ export class MeController {
    * replaces an earlier one (whose link stops working). 409 when an account already uses the address.
    */
   @Post('email')
+  @RateLimit('write')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 409, 413, 503)
   async updateEmail(
@@ -48,6 +50,7 @@ export class MeController {
 
   /** Cancel a pending email change; its link stops working. Succeeds when nothing is pending too. */
   @Delete('email')
+  @RateLimit('write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(503)
   async cancelEmailChange(@CurrentUser() user: Principal): Promise<void> {

@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { InvalidActivationLinkError, NotAuthorizedError, UserNotFoundError } from '../common/errors';
-import { KeyedMutex } from '../common/keyed-mutex';
 import { generateSecret } from '../common/secrets';
 import { CognitoService, PoolUser } from '../cognito/cognito.service';
 import { linksConfig } from '../config/configuration';
+import { KEYED_LOCK, type KeyedLock } from '../coordination/coordination.types';
 import { MailService } from '../mail/mail.service';
+import { AttemptLimiter } from '../rate-limit/attempt-limiter';
 import { buildLink } from './links';
 
 /** Cognito's status of a user created by AdminCreateUser who has not set a password yet. */
@@ -33,17 +34,19 @@ export function pickOwner(users: PoolUser[]): PoolUser | undefined {
 @Injectable()
 export class SignupService {
   private readonly logger = new Logger(SignupService.name);
-  private readonly emailLock = new KeyedMutex();
 
   constructor(
     private readonly cognito: CognitoService,
     private readonly mail: MailService,
+    private readonly attempts: AttemptLimiter,
+    // One signup per address at a time: in this process, or across instances with REDIS_URL.
+    @Inject(KEYED_LOCK) private readonly emailLock: KeyedLock,
     @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
   ) {}
 
   /** Signs up, or re-sends what the address's owner needs (a fresh activation link or a reminder). */
   async signup(email: string, locale?: string): Promise<void> {
-    await this.emailLock.run(email, async () => {
+    await this.emailLock.run(`signup:${email}`, async () => {
       const users = await this.cognito.findUsersByEmail(email);
       const owner = pickOwner(users);
       if (!owner) return this.createAccount(email, locale);
@@ -63,8 +66,10 @@ export class SignupService {
     token: string,
     password: string,
   ): Promise<{ username: string; email: string }> {
-    const pending = await this.cognito.startActivation(username, token).catch((error: unknown) => {
+    await this.attempts.assertAllowed('activation', username);
+    const pending = await this.cognito.startActivation(username, token).catch(async (error: unknown) => {
       if (error instanceof NotAuthorizedError || error instanceof UserNotFoundError) {
+        await this.attempts.recordFailure('activation', username);
         throw new InvalidActivationLinkError({ cause: error });
       }
       throw error;

@@ -99,9 +99,15 @@ export class CognitoService implements OnModuleDestroy {
     this.client = new CognitoIdentityProviderClient({
       region: config.region,
       endpoint: config.endpoint,
-      maxAttempts: 3,
+      // Adaptive retries back off under Cognito's quotas; the budget is bounded so a request fails
+      // with 503 in about COGNITO_MAX_ATTEMPTS x COGNITO_TIMEOUT_MS at worst, never hangs.
+      maxAttempts: config.maxAttempts,
       retryMode: 'adaptive',
-      requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+      requestHandler: {
+        connectionTimeout: Math.min(3_000, config.timeoutMs),
+        requestTimeout: config.timeoutMs,
+        httpsAgent: { keepAlive: true },
+      },
     });
   }
 

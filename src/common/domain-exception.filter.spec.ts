@@ -20,6 +20,8 @@ import {
   InvalidActivationLinkError,
   InvalidConfirmationLinkError,
   UnauthenticatedError,
+  RateLimitedError,
+  StoreUnavailableError,
   InvalidPasswordError,
   MailUnavailableError,
   NotAuthorizedError,
@@ -32,6 +34,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   INVALID_ACTIVATION_LINK: new InvalidActivationLinkError(),
   INVALID_CONFIRMATION_LINK: new InvalidConfirmationLinkError(),
   UNAUTHENTICATED: new UnauthenticatedError('Access token expired'),
+  RATE_LIMITED: new RateLimitedError(42),
+  STORE_UNAVAILABLE: new StoreUnavailableError(),
   INVALID_PASSWORD: new InvalidPasswordError('Password must have symbol characters'),
   EMAIL_TAKEN: new EmailTakenError(),
   USER_NOT_FOUND: new UserNotFoundError(),
@@ -138,8 +142,15 @@ describe('DomainExceptionFilter', () => {
     },
   );
 
+  it('tells a rate-limited client exactly when to retry', async () => {
+    const { status, headers, body } = await answerTo(new RateLimitedError(42));
+    expect(status).toBe(429);
+    expect(headers['retry-after']).toBe('42');
+    expect(body.code).toBe('RATE_LIMITED');
+  });
+
   it.each([new EmailTakenError(), new BadRequestException('nope'), new Error('x')])(
-    'sends no Retry-After with a non-503 answer (%s)',
+    'sends no Retry-After with an answer that is neither 503 nor 429 (%s)',
     async (error) => {
       expect((await answerTo(error)).headers['retry-after']).toBeUndefined();
     },

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, ERROR_STATUS } from './errors';
+import { DomainError, ERROR_STATUS, RateLimitedError } from './errors';
 
 /** The one error body of this API. `code` is present for domain errors and stable across versions. */
 export interface ErrorBody {
@@ -35,6 +35,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
       httpAdapter.setHeader(response, 'Retry-After', String(RETRY_AFTER_SECONDS));
     }
     if (body.statusCode === 401) httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
+    if (exception instanceof RateLimitedError) {
+      httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
+    }
     httpAdapter.reply(response, body, body.statusCode);
   }
 

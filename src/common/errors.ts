@@ -10,8 +10,10 @@ export const ERROR_STATUS = {
   NOT_AUTHORIZED: 403,
   USER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
+  RATE_LIMITED: 429,
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
   MAIL_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -56,6 +58,12 @@ export class MailUnavailableError extends withMessage(
   'Email could not be sent, please retry later',
 ) {}
 
+/** The shared store for rate limits and locks (Redis) is out of reach: the client may retry later. */
+export class StoreUnavailableError extends withMessage(
+  'STORE_UNAVAILABLE',
+  'The service is temporarily unavailable, please retry later',
+) {}
+
 /** Wrong token, unknown user, already activated or expired: deliberately one error. */
 export class InvalidActivationLinkError extends withMessage(
   'INVALID_ACTIVATION_LINK',
@@ -79,5 +87,12 @@ export class InvalidPasswordError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   constructor(reason: string, options?: ErrorOptions) {
     super('UNAUTHENTICATED', reason, options);
+  }
+}
+
+/** Too many requests for this client, address or user; `retryAfterSeconds` goes into Retry-After. */
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', 'Too many requests, please retry later');
   }
 }

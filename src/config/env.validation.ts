@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -15,14 +17,20 @@ import {
 
 const LINK_TEMPLATE = /^https?:\/\/.*\{username\}.*\{token\}|^https?:\/\/.*\{token\}.*\{username\}/;
 const toInt = ({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value === undefined ? undefined : value;
+
+/** An optional whole number within bounds (given as a string in the environment). */
+const OptionalInt = (min: number, max: number) =>
+  applyDecorators(IsOptional(), Transform(toInt), IsInt(), Min(min), Max(max));
+
+/** An optional `true` or `false`. */
+const OptionalBool = () =>
+  applyDecorators(IsOptional(), Transform(toBool), IsBoolean({ message: '$property must be true or false' }));
 
 /** Every environment variable the service reads. Validated once at boot. */
 export class EnvironmentVariables {
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @OptionalInt(0, 65535)
   PORT: number = 3000;
 
   @IsOptional()
@@ -67,12 +75,60 @@ export class EnvironmentVariables {
   })
   EMAIL_CONFIRMATION_URL: string;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(720)
+  @OptionalInt(1, 720)
   EMAIL_CONFIRMATION_TTL_HOURS: number = 24;
+
+  /** Per Cognito API call, before the SDK retries it (adaptive retries, COGNITO_MAX_ATTEMPTS in all). */
+  @OptionalInt(100, 60_000)
+  COGNITO_TIMEOUT_MS: number = 5_000;
+
+  @OptionalInt(1, 10)
+  COGNITO_MAX_ATTEMPTS: number = 3;
+
+  /** Connecting to, greeting and talking with the SMTP server, each. */
+  @OptionalInt(100, 120_000)
+  SMTP_TIMEOUT_MS: number = 10_000;
+
+  /** Which proxy headers to believe for the client IP: false, true, a hop count, or addresses/CIDRs. */
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses or CIDRs',
+  })
+  TRUST_PROXY: string = 'false';
+
+  /** Browser origins allowed to call the API (CORS), comma-separated; none by default. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com',
+  })
+  CORS_ORIGINS?: string;
+
+  @OptionalBool()
+  RATE_LIMIT_ENABLED: boolean = true;
+
+  /** Requests per client IP per minute to each public route. */
+  @OptionalInt(1, 100_000)
+  RATE_LIMIT_IP_PER_MINUTE: number = 30;
+
+  /** Requests per target (email or username) per hour to each public route. */
+  @OptionalInt(1, 100_000)
+  RATE_LIMIT_TARGET_PER_HOUR: number = 10;
+
+  /** Authenticated writes per user per minute. */
+  @OptionalInt(1, 100_000)
+  RATE_LIMIT_USER_PER_MINUTE: number = 10;
+
+  /** Wrong activation or confirmation tokens for one username before its links answer 429. */
+  @OptionalInt(1, 1_000)
+  LOCKOUT_ATTEMPTS: number = 5;
+
+  @OptionalInt(1, 1_440)
+  LOCKOUT_MINUTES: number = 15;
+
+  /** Keeps rate limits and the signup lock in Redis, so they hold across instances. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })
+  REDIS_URL?: string;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])

@@ -8,20 +8,18 @@ import { mailConfig } from '../config/configuration';
 import { findTemplatesDir, HTML_LAYOUT, MailRenderer, PARTIALS_DIR } from './mail-renderer';
 import { MailService } from './mail.service';
 
-/** nodemailer waits minutes by default; a dead SMTP server should turn into a 503 within seconds. */
-const SMTP_TIMEOUT_MS = 10_000;
-
-function mailerOptions({ smtpUrl, from }: ConfigType<typeof mailConfig>): MailerOptions {
+function mailerOptions({ smtpUrl, from, timeoutMs }: ConfigType<typeof mailConfig>): MailerOptions {
   const templatesDir = findTemplatesDir();
   // The mailer types `defaults` as transport options; nodemailer 10's own types keep message defaults
   // apart, so a literal `from` is rejected there although createTransport(transport, defaults) applies it.
   const defaults: MailDefaults = { from };
   return {
+    // nodemailer waits minutes by default; a dead SMTP server should turn into a 503 within seconds.
     transport: {
       url: smtpUrl,
-      connectionTimeout: SMTP_TIMEOUT_MS,
-      greetingTimeout: SMTP_TIMEOUT_MS,
-      socketTimeout: SMTP_TIMEOUT_MS,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
     },
     defaults,
     template: {

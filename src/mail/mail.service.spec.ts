@@ -14,7 +14,7 @@ const LINK = 'https://app.example.com/activate?u=a&t=b';
 
 /** The one piece of the environment MailModule reads, provided the way AppConfigModule does: globally. */
 function mailConfigFor(smtpUrl: string): DynamicModule {
-  const config: ConfigType<typeof mailConfig> = { smtpUrl, from: FROM };
+  const config: ConfigType<typeof mailConfig> = { smtpUrl, from: FROM, timeoutMs: 5_000 };
   return {
     module: class MailConfigForTests {},
     global: true,

@@ -1,0 +1,45 @@
+import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Redis } from 'ioredis';
+import { rateLimitConfig } from '../config/configuration';
+import { COUNTER_STORE, KEYED_LOCK } from './coordination.types';
+import { MemoryCounterStore, MemoryLock } from './memory-coordination';
+import { RedisCounterStore, RedisLock } from './redis-coordination';
+
+const REDIS = Symbol('Redis');
+
+/**
+ * State that must be shared by every instance of the service: rate-limit counters and the per-email
+ * signup lock. In memory by default; in Redis when REDIS_URL is set.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [rateLimitConfig.KEY],
+      useFactory: ({ redisUrl }: ConfigType<typeof rateLimitConfig>) =>
+        redisUrl
+          ? new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false })
+          : null,
+    },
+    {
+      provide: COUNTER_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) => (redis ? new RedisCounterStore(redis) : new MemoryCounterStore()),
+    },
+    {
+      provide: KEYED_LOCK,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) => (redis ? new RedisLock(redis) : new MemoryLock()),
+    },
+  ],
+  exports: [COUNTER_STORE, KEYED_LOCK],
+})
+export class CoordinationModule implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit();
+  }
+}

@@ -1,0 +1,22 @@
+/** A fixed-window counter: how many times `key` was counted in its current window. */
+export interface WindowCount {
+  count: number;
+  /** Milliseconds until the window ends and the count starts again from zero. */
+  resetInMs: number;
+}
+
+/** Counters shared by every instance that uses the same store (memory: this process only). */
+export interface CounterStore {
+  /** Adds one to `key`; the window starts with the first count and lasts `windowMs`. */
+  increment(key: string, windowMs: number): Promise<WindowCount>;
+  /** The current count, without adding to it. */
+  peek(key: string): Promise<WindowCount>;
+}
+
+/** Mutual exclusion per key, across every instance that uses the same store. */
+export interface KeyedLock {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+export const COUNTER_STORE = Symbol('CounterStore');
+export const KEYED_LOCK = Symbol('KeyedLock');

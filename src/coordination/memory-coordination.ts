@@ -1,0 +1,41 @@
+import { KeyedMutex } from '../common/keyed-mutex';
+import type { CounterStore, KeyedLock, WindowCount } from './coordination.types';
+
+/** In-process counters; windows that have ended are dropped on the way. */
+export class MemoryCounterStore implements CounterStore {
+  private readonly windows = new Map<string, { count: number; endsAt: number }>();
+  private lastSweep = Date.now();
+
+  increment(key: string, windowMs: number): Promise<WindowCount> {
+    const now = Date.now();
+    this.sweep(now);
+    const current = this.windows.get(key);
+    const window = current && current.endsAt > now ? current : { count: 0, endsAt: now + windowMs };
+    window.count += 1;
+    this.windows.set(key, window);
+    return Promise.resolve({ count: window.count, resetInMs: window.endsAt - now });
+  }
+
+  peek(key: string): Promise<WindowCount> {
+    const now = Date.now();
+    const window = this.windows.get(key);
+    if (!window || window.endsAt <= now) return Promise.resolve({ count: 0, resetInMs: 0 });
+    return Promise.resolve({ count: window.count, resetInMs: window.endsAt - now });
+  }
+
+  /** At most once a minute, so memory stays bounded by the keys of the last windows. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
+  }
+}
+
+/** In-process lock: enough for one instance; with REDIS_URL the Redis lock takes over. */
+export class MemoryLock implements KeyedLock {
+  private readonly mutex = new KeyedMutex();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.mutex.run(key, work);
+  }
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../common/errors';
+import { KeyedMutex } from '../common/keyed-mutex';
+import type { CounterStore, KeyedLock, WindowCount } from './coordination.types';
+
+const PREFIX = 'cognito-accounts:';
+
+/** Redis out of reach is an outage (503), not a bug. */
+const unavailable = (error: unknown): never => {
+  throw new StoreUnavailableError({ cause: error });
+};
+
+// INCR and start the window on the first count, atomically; returns the count and the window's rest.
+const INCREMENT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return { count, ttl }`;
+
+// Deletes the lock only if this holder still owns it (it may have expired and been taken meanwhile).
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export class RedisCounterStore implements CounterStore {
+  constructor(private readonly redis: Redis) {}
+
+  async increment(key: string, windowMs: number): Promise<WindowCount> {
+    const [count, ttl] = (await this.redis
+      .eval(INCREMENT, 1, `${PREFIX}count:${key}`, windowMs)
+      .catch(unavailable)) as [number, number];
+    return { count, resetInMs: ttl };
+  }
+
+  async peek(key: string): Promise<WindowCount> {
+    const [[, count], [, ttl]] = (await this.redis
+      .multi()
+      .get(`${PREFIX}count:${key}`)
+      .pttl(`${PREFIX}count:${key}`)
+      .exec()
+      .catch(unavailable)) as [[unknown, string | null], [unknown, number]];
+    return count === null || ttl < 0 ? { count: 0, resetInMs: 0 } : { count: Number(count), resetInMs: ttl };
+  }
+}
+
+export interface RedisLockOptions {
+  /** A holder that dies keeps the lock at most this long. */
+  leaseMs: number;
+  /** How long to wait for a busy lock before giving up. */
+  waitMs: number;
+  pollMs: number;
+}
+
+/**
+ * A lease lock in Redis (SET NX PX), queued in-process first so one instance does not poll
+ * against itself. The lease bounds how long a crashed holder blocks others.
+ */
+export class RedisLock implements KeyedLock {
+  private readonly local = new KeyedMutex();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisLockOptions = { leaseMs: 30_000, waitMs: 20_000, pollMs: 50 },
+  ) {}
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.local.run(key, async () => {
+      const name = `${PREFIX}lock:${key}`;
+      const holder = await this.acquire(name);
+      try {
+        return await work();
+      } finally {
+        // Not releasing (Redis gone) only delays the next holder until the lease ends.
+        await this.redis.eval(RELEASE, 1, name, holder).catch(() => undefined);
+      }
+    });
+  }
+
+  private async acquire(name: string): Promise<string> {
+    const holder = randomUUID();
+    const deadline = Date.now() + this.options.waitMs;
+    while (
+      (await this.redis.set(name, holder, 'PX', this.options.leaseMs, 'NX').catch(unavailable)) !== 'OK'
+    ) {
+      if (Date.now() > deadline) throw new StoreUnavailableError();
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
+    }
+    return holder;
+  }
+}

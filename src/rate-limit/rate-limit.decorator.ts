@@ -1,0 +1,14 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiErrorResponses } from '../common/api-responses';
+
+/**
+ * Which limits a route gets: `public` (per client IP and per target email or username) or `write`
+ * (per signed-in user). Routes without it (health, reads) are not limited.
+ */
+export type RateLimitKind = 'public' | 'write';
+
+export const RATE_LIMIT_KIND = 'rateLimitKind';
+
+/** Applies a kind of limit and documents its 429. */
+export const RateLimit = (kind: RateLimitKind) =>
+  applyDecorators(SetMetadata(RATE_LIMIT_KIND, kind), ApiErrorResponses(429));

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { rateLimitConfig } from '../config/configuration';
+import { COUNTER_STORE, type CounterStore } from '../coordination/coordination.types';
+import { AttemptLimiter } from './attempt-limiter';
+import { RateLimitGuard } from './rate-limit.guard';
+import { throttlerOptions } from './throttlers';
+
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [rateLimitConfig.KEY, COUNTER_STORE],
+      useFactory: (config: ConfigType<typeof rateLimitConfig>, counters: CounterStore) =>
+        throttlerOptions(config, counters),
+    }),
+  ],
+  providers: [AttemptLimiter, RateLimitGuard],
+  exports: [AttemptLimiter, RateLimitGuard, ThrottlerModule],
+})
+export class RateLimitModule {}
