@@ -2,6 +2,7 @@ import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { CognitoModule } from './cognito/cognito.module';
+import { LoggingModule } from './logging/logging.module';
 import { CoordinationModule } from './coordination/coordination.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -11,7 +12,14 @@ import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
 
 @Module({
-  imports: [AppConfigModule, CoordinationModule, CognitoModule, RateLimitModule, AccountsModule],
+  imports: [
+    AppConfigModule,
+    LoggingModule,
+    CoordinationModule,
+    CognitoModule,
+    RateLimitModule,
+    AccountsModule,
+  ],
   controllers: [HealthController],
   providers: [
     {

@@ -1,23 +1,45 @@
+import helmet from '@fastify/helmet';
+import type { NestApplicationOptions } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { LogLevel, NestApplicationOptions } from '@nestjs/common';
-import { appConfig } from './config/configuration';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { appConfig, cognitoConfig, demoConfig, type TrustProxy } from './config/configuration';
+import { serveDemoPages } from './demo/demo-pages';
 
 /** Bodies above this are refused with 413 before any parsing. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+/** An incoming X-Request-Id is kept only if it looks like an id (it ends up in every log line). */
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /**
  * Options for creating the app, shared by main and the e2e tests. Nest's own body parsers are off:
- * Fastify's JSON parser is the only one, so form or text bodies get 415 (JSON in, JSON out).
+ * Fastify's JSON parser is the only one, so form or text bodies get 415 (JSON in, JSON out). During
+ * shutdown, new requests get 503 while those in flight finish.
  */
-export const APP_OPTIONS = { bodyParser: false } as const satisfies NestApplicationOptions;
+export const APP_OPTIONS = {
+  bodyParser: false,
+  bufferLogs: true,
+  return503OnClosing: true,
+} as const satisfies NestApplicationOptions;
 
 /** The HTTP adapter, shared by main and the e2e tests (Fastify options can only be set here). */
-export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+export function createAdapter(trustProxy: TrustProxy = false): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy,
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      // Also on the raw request, where the request logger (pino-http) looks for it.
+      (req as { id?: unknown }).id = id;
+      return id;
+    },
+  });
 }
 
 /** The OpenAPI document of the whole API; operation ids are the handler names. */
@@ -34,11 +56,59 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   return SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
 }
 
+/** Where browsers may send requests from pages this service serves (Swagger UI, demo pages). */
+function connectSources(app: NestFastifyApplication): string[] {
+  const { region, endpoint } = app.get<ConfigType<typeof cognitoConfig>>(cognitoConfig.KEY);
+  return [
+    "'self'",
+    `https://cognito-idp.${region}.amazonaws.com`,
+    ...(endpoint ? [new URL(endpoint).origin] : []),
+  ];
+}
+
 /** Everything main.ts and the e2e tests both need on top of the module graph. */
-export function configureApp(app: NestFastifyApplication): void {
-  const { logLevel } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
-  app.useLogger(LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(logLevel) + 1));
-  app.enableShutdownHooks();
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  app.useLogger(app.get(Logger));
+  const { corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI sets inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: connectSources(app),
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+  });
+  if (corsOrigins.length > 0) {
+    app.enableCors({
+      origin: corsOrigins,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
   // The document is built on the first request for it, not at boot.
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  if (app.get<ConfigType<typeof demoConfig>>(demoConfig.KEY).pagesEnabled) serveDemoPages(app);
+}
+
+/**
+ * Stops taking requests, lets the ones in flight finish (a signup in progress still sends its
+ * mail), and only then runs the modules' shutdown hooks that close the mail transport, the SDK
+ * client and Redis. Nest's own order would close those first.
+ */
+export async function shutDownGracefully(app: NestFastifyApplication): Promise<void> {
+  await app.getHttpAdapter().getInstance().close();
+  await app.close();
 }

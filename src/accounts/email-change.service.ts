@@ -8,6 +8,7 @@ import { VERIFICATION_ATTRIBUTE } from '../cognito/user-pool.definition';
 import { linksConfig } from '../config/configuration';
 import { MailService } from '../mail/mail.service';
 import { AttemptLimiter } from '../rate-limit/attempt-limiter';
+import { AuditLog } from '../logging/audit-log';
 import { sealVerification, tokenMatches } from './email-verification';
 import { buildLink } from './links';
 import { PENDING_ATTRIBUTES, PENDING_EMAIL_ATTRIBUTE, pendingEmailChange } from './pending-email';
@@ -30,6 +31,7 @@ export class EmailChangeService {
     private readonly mail: MailService,
     private readonly clock: Clock,
     private readonly attempts: AttemptLimiter,
+    private readonly audit: AuditLog,
     @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
   ) {}
 
@@ -43,7 +45,7 @@ export class EmailChangeService {
       [PENDING_EMAIL_ATTRIBUTE]: email,
       [VERIFICATION_ATTRIBUTE]: sealVerification(token, expiresAt),
     });
-    this.logger.log(`Email change requested for ${username}`);
+    this.audit.record('email-change.requested', { username });
     const confirmUrl = buildLink(this.links.emailConfirmation, { username, token });
     await this.mail.send({
       to: email,
@@ -51,6 +53,7 @@ export class EmailChangeService {
       locale: attributes.locale,
       context: { confirmUrl },
     });
+    this.audit.record('email-change.confirmation-sent', { username });
   }
 
   /**
@@ -79,8 +82,8 @@ export class EmailChangeService {
       [VERIFICATION_ATTRIBUTE]: SPENT,
     });
     await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
-    this.logger.log(`Email change confirmed for ${username}`);
-    await this.noticeToOldAddress(user.attributes.email, pending.email, user.attributes.locale);
+    this.audit.record('email-change.confirmed', { username });
+    await this.noticeToOldAddress(username, user.attributes, pending.email);
     return { email: pending.email };
   }
 
@@ -91,7 +94,7 @@ export class EmailChangeService {
     const present = PENDING_ATTRIBUTES.filter((name) => name in attributes);
     if (present.length === 0) return;
     await this.cognito.deleteAttributes(username, present);
-    this.logger.log(`Email change cancelled for ${username}`);
+    this.audit.record('email-change.cancelled', { username });
   }
 
   /** 409 when any other account has the address as its email. */
@@ -105,17 +108,16 @@ export class EmailChangeService {
    * would retry (the link is spent): it is logged for operators instead.
    */
   private async noticeToOldAddress(
-    oldEmail: string | undefined,
+    username: string,
+    { email: oldEmail, locale }: Record<string, string>,
     newEmail: string,
-    locale?: string,
   ): Promise<void> {
     if (!oldEmail || oldEmail === newEmail) return;
-    await this.mail
-      .send({ to: oldEmail, template: 'email-changed', locale, context: { newEmail } })
-      .catch((error: unknown) =>
-        this.logger.warn(
-          `Email-changed notice not sent: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
+    try {
+      await this.mail.send({ to: oldEmail, template: 'email-changed', locale, context: { newEmail } });
+      this.audit.record('email-change.notice-sent', { username });
+    } catch (error) {
+      this.logger.warn(`Email-changed notice not sent for ${username}: ${(error as Error).name}`);
+    }
   }
 }

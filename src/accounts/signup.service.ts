@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { InvalidActivationLinkError, NotAuthorizedError, UserNotFoundError } from '../common/errors';
@@ -8,6 +8,7 @@ import { linksConfig } from '../config/configuration';
 import { KEYED_LOCK, type KeyedLock } from '../coordination/coordination.types';
 import { MailService } from '../mail/mail.service';
 import { AttemptLimiter } from '../rate-limit/attempt-limiter';
+import { AuditLog } from '../logging/audit-log';
 import { buildLink } from './links';
 
 /** Cognito's status of a user created by AdminCreateUser who has not set a password yet. */
@@ -33,12 +34,11 @@ export function pickOwner(users: PoolUser[]): PoolUser | undefined {
  */
 @Injectable()
 export class SignupService {
-  private readonly logger = new Logger(SignupService.name);
-
   constructor(
     private readonly cognito: CognitoService,
     private readonly mail: MailService,
     private readonly attempts: AttemptLimiter,
+    private readonly audit: AuditLog,
     // One signup per address at a time: in this process, or across instances with REDIS_URL.
     @Inject(KEYED_LOCK) private readonly emailLock: KeyedLock,
     @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
@@ -52,8 +52,13 @@ export class SignupService {
       if (!owner) return this.createAccount(email, locale);
       await this.removeDuplicates(users, owner);
       const language = locale ?? owner.attributes.locale;
-      if (owner.status === NOT_ACTIVATED) return this.sendActivation(owner.username, email, language);
+      if (owner.status === NOT_ACTIVATED) {
+        this.audit.record('signup.requested', { username: owner.username, account: 'not-activated' });
+        return this.sendActivation(owner.username, email, language);
+      }
+      this.audit.record('signup.requested', { username: owner.username, account: 'active' });
       await this.mail.send({ to: email, template: 'account-exists', locale: language, context: {} });
+      this.audit.record('account-exists.sent', { username: owner.username });
     });
   }
 
@@ -80,7 +85,7 @@ export class SignupService {
     await this.cognito.updateAttributes(username, { email_verified: 'true' });
     await this.cognito.completeActivation(username, pending.session, password);
     const email = pending.attributes.email ?? (await this.cognito.getUser(username)).attributes.email ?? '';
-    this.logger.log(`Account ${username} activated`);
+    this.audit.record('account.activated', { username });
     return { username, email };
   }
 
@@ -91,11 +96,11 @@ export class SignupService {
     // The lock only covers this process: re-check, and if another instance won the race, withdraw.
     const owner = pickOwner(await this.cognito.findUsersByEmail(email));
     if (owner && owner.username !== username) {
-      this.logger.log(`Signup race for one address: withdrawing ${username} in favour of ${owner.username}`);
+      this.audit.record('signup.race-withdrawn', { username, owner: owner.username });
       await this.cognito.deleteUser(username);
       return;
     }
-    this.logger.log(`Account ${username} created`);
+    this.audit.record('signup.requested', { username, account: 'new' });
     await this.mailActivation(username, token, email, locale);
   }
 
@@ -114,7 +119,7 @@ export class SignupService {
   ): Promise<void> {
     const activationUrl = buildLink(this.links.activation, { username, token });
     await this.mail.send({ to: email, template: 'activation', locale, context: { activationUrl } });
-    this.logger.log(`Activation mail sent for ${username}`);
+    this.audit.record('activation.sent', { username });
   }
 
   /** Removes not-yet-activated leftovers of an earlier race; an activated account is never touched. */

@@ -12,10 +12,21 @@ export const appConfig = registerAs('app', () => {
   return { port: PORT, host: HOST, logLevel: LOG_LEVEL, corsOrigins: CORS_ORIGINS?.split(',') ?? [] };
 });
 
-/** How much to trust proxy headers for the client IP, in Fastify's `trustProxy` terms. */
-export function trustProxySetting(value: string): boolean | number | string[] {
+/**
+ * Fastify's `trustProxy` from TRUST_PROXY. Read before Nest's config exists (the adapter is made
+ * first), so it validates the environment itself, with the same rules and message.
+ */
+export const trustProxyFromEnvironment = (): TrustProxy => trustProxySetting(env().TRUST_PROXY);
+
+/** Fastify's `trustProxy`: all, none, the addresses/CIDRs listed, or the nearest N hops. */
+export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
+
+export function trustProxySetting(value: string): TrustProxy {
   if (value === 'true' || value === 'false') return value === 'true';
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
   return value.split(',');
 }
 
@@ -59,4 +70,6 @@ export const linksConfig = registerAs('links', () => {
   };
 });
 
-export const configSlices = [appConfig, cognitoConfig, mailConfig, linksConfig, rateLimitConfig];
+export const demoConfig = registerAs('demo', () => ({ pagesEnabled: env().DEMO_PAGES }));
+
+export const configSlices = [appConfig, cognitoConfig, mailConfig, linksConfig, rateLimitConfig, demoConfig];

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { plainToInstance, Transform } from 'class-transformer';
+import { ClassConstructor, plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -78,6 +78,10 @@ export class EnvironmentVariables {
   @OptionalInt(1, 720)
   EMAIL_CONFIRMATION_TTL_HOURS: number = 24;
 
+  /** Serves the demo pages (activate, confirm email, account) under /demo/. */
+  @OptionalBool()
+  DEMO_PAGES: boolean = false;
+
   /** Per Cognito API call, before the SDK retries it (adaptive retries, COGNITO_MAX_ATTEMPTS in all). */
   @OptionalInt(100, 60_000)
   COGNITO_TIMEOUT_MS: number = 5_000;
@@ -146,9 +150,17 @@ function describe(errors: ValidationError[]): string[] {
 
 /** ConfigModule's validate hook: returns the typed, defaulted variables or throws one error listing every problem. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  return validateVariables(EnvironmentVariables, raw);
+}
+
+/** Validates `raw` against an environment schema class; shared by the service and `npm run provision`. */
+export function validateVariables<T extends object>(
+  schema: ClassConstructor<T>,
+  raw: Record<string, unknown>,
+): T {
   // A variable set to the empty string (`PORT=` in a unit or compose file) counts as unset.
   const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
-  const env = plainToInstance(EnvironmentVariables, given, { exposeDefaultValues: true });
+  const env = plainToInstance(schema, given, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new Error(

@@ -1,6 +1,18 @@
 import type { LoggerService } from '@nestjs/common';
 
-/** Every line the app logged through Nest's logger, with its level, kept for assertions. */
+const PINO_LEVELS: Record<number, string> = {
+  10: 'verbose',
+  20: 'debug',
+  30: 'log',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/**
+ * Every line the app logged, with its level, kept for assertions: either as the destination of
+ * the JSON log stream (`write`, exactly the bytes that would reach stdout) or as a Nest logger.
+ */
 export class CapturedLogs implements LoggerService {
   readonly entries: { level: string; text: string }[] = [];
 
@@ -17,6 +29,12 @@ export class CapturedLogs implements LoggerService {
   debug = (...args: unknown[]) => this.push('debug', args);
   verbose = (...args: unknown[]) => this.push('verbose', args);
   fatal = (...args: unknown[]) => this.push('fatal', args);
+
+  /** The log stream's sink: one JSON line per call. */
+  write(line: string): void {
+    const { level } = JSON.parse(line) as { level?: number };
+    this.entries.push({ level: PINO_LEVELS[level ?? 30] ?? 'log', text: line.trimEnd() });
+  }
 
   /** `level text`, one per entry. */
   get lines(): string[] {

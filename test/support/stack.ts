@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { LOG_DESTINATION } from '../../src/logging/logging.module';
 import { CapturedLogs } from './captured-logs';
 import type * as AppModuleFile from '../../src/app.module';
 import type * as AppSetupFile from '../../src/app.setup';
@@ -16,6 +17,11 @@ export interface AppOptions {
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
+export interface StackOptions extends AppOptions {
+  /** What the service gets as COGNITO_ENDPOINT, given moto's: e.g. a fault proxy in front of it. */
+  endpointFor?: (motoEndpoint: string) => Promise<string>;
+}
+
 export interface TestStack {
   moto: MotoServer;
   pool: TestPool;
@@ -31,14 +37,15 @@ export interface TestStack {
  * The real service against real parts: moto's Cognito, a pool made from the pool definition, an
  * SMTP server in this process, and AppModule booted by the Nest testing module on Fastify.
  */
-export async function startStack(options: AppOptions = {}): Promise<TestStack> {
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const moto = await startMoto();
   const apps: INestApplication[] = [];
   const smtp = await startSmtp();
   try {
     const pool = await createPool(moto.endpoint);
     const logs = new CapturedLogs();
-    const baseEnv = testEnv({ endpoint: moto.endpoint, pool, smtpUrl: smtp.url });
+    const endpoint = (await options.endpointFor?.(moto.endpoint)) ?? moto.endpoint;
+    const baseEnv = testEnv({ endpoint, pool, smtpUrl: smtp.url });
     const bootApp = async ({ env, override }: AppOptions = {}) => {
       applyEnv({ ...baseEnv, LOG_LEVEL: 'verbose', ...options.env, ...env });
       // Loaded after the environment is set: ConfigModule validates it when AppModule is defined.
@@ -47,13 +54,14 @@ export async function startStack(options: AppOptions = {}): Promise<TestStack> {
       const { APP_OPTIONS, configureApp, createAdapter } =
         require('../../src/app.setup') as typeof AppSetupFile;
       /* eslint-enable @typescript-eslint/no-require-imports */
-      let builder = Test.createTestingModule({ imports: [AppModule] });
+      let builder = Test.createTestingModule({ imports: [AppModule] })
+        // The JSON log stream, captured as it would be written to stdout.
+        .overrideProvider(LOG_DESTINATION)
+        .useValue(logs);
       builder = (override ?? options.override)?.(builder) ?? builder;
       const moduleRef = await builder.compile();
       const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), APP_OPTIONS);
-      configureApp(app);
-      // Nest's logger is process-wide: every app of the stack logs into the one capture.
-      app.useLogger(logs);
+      await configureApp(app);
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
       apps.push(app);

@@ -1,0 +1,30 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+/** The lifecycle steps an operator can follow per account; each is one structured log line. */
+export type AuditEvent =
+  | 'signup.requested'
+  | 'signup.race-withdrawn'
+  | 'activation.sent'
+  | 'account-exists.sent'
+  | 'account.activated'
+  | 'email-change.requested'
+  | 'email-change.confirmation-sent'
+  | 'email-change.confirmed'
+  | 'email-change.notice-sent'
+  | 'email-change.cancelled';
+
+/** Fields an audit line may carry: identifiers only, never an address or a secret. */
+export interface AuditFields {
+  username: string;
+  [field: string]: string;
+}
+
+/** The audit trail: `{"audit":"account.activated","username":"…","requestId":"…"}`. */
+@Injectable()
+export class AuditLog {
+  private readonly logger = new Logger('Audit');
+
+  record(event: AuditEvent, fields: AuditFields): void {
+    this.logger.log({ audit: event, ...fields });
+  }
+}
