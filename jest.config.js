@@ -1,11 +1,20 @@
 const tsJest = (extra = {}) => [
   'ts-jest',
   {
-    tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: false, ignoreDeprecations: '6.0', sourceMap: true, types: ['node', 'jest'] },
+    tsconfig: {
+      module: 'commonjs',
+      moduleResolution: 'node10',
+      isolatedModules: false,
+      ignoreDeprecations: '6.0',
+      sourceMap: true,
+      types: ['node', 'jest'],
+    },
     ...extra,
   },
 ];
 module.exports = {
+  // The e2e specs run whole flows against real servers: seconds, not milliseconds.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',

@@ -109,6 +109,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
  * client and Redis. Nest's own order would close those first.
  */
 export async function shutDownGracefully(app: NestFastifyApplication): Promise<void> {
-  await app.getHttpAdapter().getInstance().close();
+  const fastify = app.getHttpAdapter().getInstance();
+  // A keep-alive connection whose request just finished would hold the close open until it times
+  // out; drop each one as soon as it falls idle.
+  const dropIdle = setInterval(() => fastify.server.closeIdleConnections(), 50);
+  try {
+    await fastify.close();
+  } finally {
+    clearInterval(dropIdle);
+  }
   await app.close();
 }

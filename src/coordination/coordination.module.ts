@@ -39,7 +39,8 @@ const REDIS = Symbol('Redis');
 export class CoordinationModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {}
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit();
+  /** Runs after the HTTP server has drained, so no command is pending; quit() would wait on a dead Redis. */
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
   }
 }

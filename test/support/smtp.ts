@@ -65,6 +65,8 @@ export interface SmtpSink {
    * 550 (permanent) by default, e.g. 451 for a transient one.
    */
   rejectNext(n: number, responseCode?: number): void;
+  /** Holds the reply to the next message's DATA for `ms` (a slow mail server), then accepts it. */
+  holdNext(ms: number): void;
   /** Refuses every message (until `setRejecting(false)`), with 550 by default. */
   setRejecting(on: boolean, responseCode?: number): void;
   stop(): Promise<void>;
@@ -100,6 +102,7 @@ export async function startSmtp(): Promise<SmtpSink> {
   let rejectCode = 550;
   let rejectAll = false;
   let rejectAllCode = 550;
+  let holdMs = 0;
 
   const notify = () => waiters.forEach((w) => w());
 
@@ -113,8 +116,11 @@ export async function startSmtp(): Promise<SmtpSink> {
     onAuth: (auth, _session, cb) => cb(null, { user: auth.username ?? 'anonymous' }),
     onData(stream, session, callback) {
       const envelope = envelopeOf(session);
+      const hold = holdMs;
+      holdMs = 0;
       readAll(stream)
         .then(async (raw) => {
+          if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
           if (rejectAll || rejectCount > 0) {
             const responseCode = rejectAll ? rejectAllCode : rejectCode;
             if (!rejectAll) rejectCount--;
@@ -217,6 +223,9 @@ export async function startSmtp(): Promise<SmtpSink> {
     rejectNext: (n, responseCode = 550) => {
       rejectCount = n;
       rejectCode = responseCode;
+    },
+    holdNext: (ms) => {
+      holdMs = ms;
     },
     setRejecting: (on, responseCode = 550) => {
       rejectAll = on;

@@ -3,6 +3,7 @@ import { LOG_DESTINATION } from '../../src/logging/logging.module';
 import { CapturedLogs } from './captured-logs';
 import type * as AppModuleFile from '../../src/app.module';
 import type * as AppSetupFile from '../../src/app.setup';
+import type * as ConfigurationFile from '../../src/config/configuration';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { createPool, TestPool } from './cognito-pool';
@@ -46,11 +47,16 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const logs = new CapturedLogs();
     const endpoint = (await options.endpointFor?.(moto.endpoint)) ?? moto.endpoint;
     const baseEnv = testEnv({ endpoint, pool, smtpUrl: smtp.url });
+    let restoreEnv = () => {};
     const bootApp = async ({ env, override }: AppOptions = {}) => {
-      applyEnv({ ...baseEnv, LOG_LEVEL: 'verbose', ...options.env, ...env });
+      // Exactly this app's variables: none left over from the previous app of the stack.
+      restoreEnv();
+      restoreEnv = applyEnv({ ...baseEnv, LOG_LEVEL: 'verbose', ...options.env, ...env });
       // Loaded after the environment is set: ConfigModule validates it when AppModule is defined.
       /* eslint-disable @typescript-eslint/no-require-imports */
       const { AppModule } = require('../../src/app.module') as typeof AppModuleFile;
+      const { trustProxyFromEnvironment } =
+        require('../../src/config/configuration') as typeof ConfigurationFile;
       const { APP_OPTIONS, configureApp, createAdapter } =
         require('../../src/app.setup') as typeof AppSetupFile;
       /* eslint-enable @typescript-eslint/no-require-imports */
@@ -60,7 +66,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
         .useValue(logs);
       builder = (override ?? options.override)?.(builder) ?? builder;
       const moduleRef = await builder.compile();
-      const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), APP_OPTIONS);
+      const app = moduleRef.createNestApplication<NestFastifyApplication>(
+        createAdapter(trustProxyFromEnvironment()),
+        APP_OPTIONS,
+      );
       await configureApp(app);
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
@@ -77,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       bootApp,
       close: async () => {
         await Promise.all(apps.map((a) => a.close()));
+        restoreEnv();
         pool.client.destroy();
         await smtp.stop();
         await moto.stop();
