@@ -40,6 +40,21 @@ const cases: Case[] = [
       status: 400,
       mentions: 'admin',
     },
+    // Look-alike letters from another script: Cyrillic 'а' (U+0430) in place of Latin 'a'.
+    {
+      name: 'look-alike letters',
+      url,
+      body: { email: 'j\u0430ne@example.test' },
+      status: 400,
+      mentions: 'ASCII',
+    },
+    {
+      name: 'a non-punycode international domain',
+      url,
+      body: { email: 'a@b\u00fccher.example' },
+      status: 400,
+      mentions: 'email',
+    },
     { name: 'broken JSON', url, body: '{"email": ', contentType: 'application/json', status: 400 },
     { name: 'a JSON array body', url, body: '[]', contentType: 'application/json', status: 400 },
     {

@@ -11,16 +11,28 @@ const onStrings =
   ({ value }: { value: unknown }): unknown =>
     typeof value === 'string' ? fn(value) : value;
 
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+const LINK_TOKEN = /^[A-Za-z0-9_-]+$/;
+const LOCALE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+const NO_SURROUNDING_SPACE = /^\S(.*\S)?$/s;
+
 // Each decorator below carries its OpenAPI constraints next to its validators: the Swagger plugin
 // cannot see through applyDecorators, and this keeps one source for both.
 
-/** An email address, normalized before validation. RFC 5321 caps a path at 254 characters. */
+/**
+ * An email address, normalized before validation. RFC 5321 caps a path at 254 characters. ASCII
+ * only: look-alike letters from other scripts (Cyrillic а for Latin a) would otherwise give two
+ * accounts addresses that read the same; international domains are written in punycode (xn--).
+ */
 export const IsNormalizedEmail = () =>
   applyDecorators(
-    ApiProperty({ format: 'email', maxLength: 254 }),
+    ApiProperty({ format: 'email', maxLength: 254, pattern: PRINTABLE_ASCII.source }),
     Transform(onStrings(normalizeEmail)),
     IsString(),
     MaxLength(254),
+    Matches(PRINTABLE_ASCII, {
+      message: '$property must be plain ASCII; write an international domain in its xn-- form',
+    }),
     IsEmail({ allow_ip_domain: false, require_tld: true, allow_utf8_local_part: false }),
   );
 
@@ -32,10 +44,6 @@ export const IsUsername = () =>
     IsString(),
     IsUUID('4'),
   );
-
-const LINK_TOKEN = /^[A-Za-z0-9_-]+$/;
-const LOCALE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
-const NO_SURROUNDING_SPACE = /^\S(.*\S)?$/s;
 
 /** A secret from one of our links (URL-unreserved characters only). */
 export const IsLinkToken = () =>
