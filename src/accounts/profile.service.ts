@@ -11,9 +11,9 @@ export class ProfileService {
     private readonly clock: Clock,
   ) {}
 
-  /** The signed-in user's account, from one AdminGetUser. The stored secret never leaves here. */
+  /** The signed-in user's account: one AdminGetUser, or none when read moments ago. The stored secret never leaves here. */
   async getProfile(username: string): Promise<ProfileDto> {
-    const { attributes } = await this.cognito.getUser(username);
+    const { attributes } = await this.cognito.getRecentUser(username);
     return {
       username,
       email: attributes.email ?? '',

@@ -19,7 +19,11 @@ import {
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { IdentityProviderUnavailableError, UnauthenticatedError } from '../common/errors';
+import { ExpiringCache } from '../common/expiring-cache';
 import { cognitoConfig } from '../config/configuration';
+
+/** Bound on the verified-token cache: about 1 kB a token, so at most ~10 MB. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 /** Who a verified access token speaks for. */
 export interface Principal {
@@ -69,6 +73,14 @@ class EndpointJwksFetcher implements Fetcher {
 @Injectable()
 export class AccessTokenVerifier {
   private readonly verifier;
+  /**
+   * Verified tokens, keyed by the whole token, kept until the token's own `exp` and never longer:
+   * a token costs one RSA verification per lifetime, not one per request. Safe because everything
+   * checked is fixed in the signed token except time, and expiry is checked on every hit. What it
+   * does not add: revocation is still only seen at expiry (as without the cache: aws-jwt-verify
+   * never asks Cognito), and a key removed from the JWKS stops tokens only when they expire.
+   */
+  private readonly verified = new ExpiringCache<Principal>(VERIFIED_TOKENS_KEPT);
 
   constructor(@Inject(cognitoConfig.KEY) config: ConfigType<typeof cognitoConfig>) {
     const fetcher = config.endpoint
@@ -83,9 +95,17 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const cached = this.verified.get(token);
+    if (cached) return cached;
     try {
       const claims = await this.verifier.verify(token);
-      return { sub: claims.sub, username: claims.username, groups: claims['cognito:groups'] ?? [] };
+      const principal = {
+        sub: claims.sub,
+        username: claims.username,
+        groups: claims['cognito:groups'] ?? [],
+      };
+      this.verified.set(token, principal, claims.exp * 1000);
+      return principal;
     } catch (error) {
       throw toAuthError(error);
     }

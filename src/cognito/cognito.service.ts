@@ -21,7 +21,12 @@ import {
   NotAuthorizedError,
   UserNotFoundError,
 } from '../common/errors';
+import { ExpiringCache } from '../common/expiring-cache';
 import { cognitoConfig } from '../config/configuration';
+
+/** How long a profile read may be answered from memory (GET /accounts/me). */
+const RECENT_READ_MS = 5_000;
+const RECENT_READS_KEPT = 10_000;
 
 /** A user as this service sees it: no AWS types leave this module. */
 export interface PoolUser {
@@ -94,6 +99,8 @@ const toPoolUser = (user: UserType): PoolUser => ({
 @Injectable()
 export class CognitoService implements OnModuleDestroy {
   private readonly client: CognitoIdentityProviderClient;
+  /** Users read lately, for getRecentUser; every write through this wrapper drops the user's entry. */
+  private readonly recentReads = new ExpiringCache<PoolUser>(RECENT_READS_KEPT);
 
   constructor(@Inject(cognitoConfig.KEY) private readonly config: ConfigType<typeof cognitoConfig>) {
     this.client = new CognitoIdentityProviderClient({
@@ -106,6 +113,7 @@ export class CognitoService implements OnModuleDestroy {
       requestHandler: {
         connectionTimeout: Math.min(3_000, config.timeoutMs),
         requestTimeout: config.timeoutMs,
+        httpAgent: { keepAlive: true },
         httpsAgent: { keepAlive: true },
       },
     });
@@ -157,6 +165,7 @@ export class CognitoService implements OnModuleDestroy {
 
   /** Replaces a not-yet-activated user's temporary password (the old activation link stops working). */
   async setTemporaryPassword(username: string, temporaryPassword: string): Promise<void> {
+    this.recentReads.delete(username);
     await this.call((c) =>
       c.send(
         new AdminSetUserPasswordCommand({
@@ -169,14 +178,26 @@ export class CognitoService implements OnModuleDestroy {
     );
   }
 
+  /**
+   * The user as read at most RECENT_READ_MS ago (by this instance): for showing a profile, never for
+   * checking a secret. Writes made here are seen at once; another instance's after RECENT_READ_MS.
+   */
+  async getRecentUser(username: string): Promise<PoolUser> {
+    return this.recentReads.get(username) ?? (await this.getUser(username));
+  }
+
+  /** The user as Cognito has it now. */
   async getUser(username: string): Promise<PoolUser> {
     const user = await this.call((c) =>
       c.send(new AdminGetUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
     );
-    return toPoolUser({ ...user, Attributes: user.UserAttributes });
+    const poolUser = toPoolUser({ ...user, Attributes: user.UserAttributes });
+    this.recentReads.set(username, poolUser, Date.now() + RECENT_READ_MS);
+    return poolUser;
   }
 
   async updateAttributes(username: string, attributes: Record<string, string>): Promise<void> {
+    this.recentReads.delete(username);
     await this.call((c) =>
       c.send(
         new AdminUpdateUserAttributesCommand({
@@ -190,6 +211,7 @@ export class CognitoService implements OnModuleDestroy {
 
   /** Removes attributes; removing one that is not set is not an error. */
   async deleteAttributes(username: string, names: string[]): Promise<void> {
+    this.recentReads.delete(username);
     await this.call((c) =>
       c.send(
         new AdminDeleteUserAttributesCommand({
@@ -202,6 +224,7 @@ export class CognitoService implements OnModuleDestroy {
   }
 
   async deleteUser(username: string): Promise<void> {
+    this.recentReads.delete(username);
     await this.call((c) =>
       c.send(new AdminDeleteUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
     );
@@ -228,6 +251,7 @@ export class CognitoService implements OnModuleDestroy {
 
   /** Answers the NEW_PASSWORD_REQUIRED challenge; the tokens Cognito returns are discarded. */
   async completeActivation(username: string, session: string, newPassword: string): Promise<void> {
+    this.recentReads.delete(username);
     await this.call((c) =>
       c.send(
         new AdminRespondToAuthChallengeCommand({

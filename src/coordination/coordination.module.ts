@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { rateLimitConfig } from '../config/configuration';
 import { COUNTER_STORE, KEYED_LOCK } from './coordination.types';
 import { MemoryCounterStore, MemoryLock } from './memory-coordination';
@@ -18,10 +18,9 @@ const REDIS = Symbol('Redis');
     {
       provide: REDIS,
       inject: [rateLimitConfig.KEY],
-      useFactory: ({ redisUrl }: ConfigType<typeof rateLimitConfig>) =>
-        redisUrl
-          ? new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false })
-          : null,
+      // Loaded only when used: most deployments never need the Redis client.
+      useFactory: async ({ redisUrl }: ConfigType<typeof rateLimitConfig>) =>
+        redisUrl ? new (await import('ioredis')).Redis(redisUrl, { maxRetriesPerRequest: 2 }) : null,
     },
     {
       provide: COUNTER_STORE,

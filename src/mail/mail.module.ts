@@ -15,8 +15,11 @@ function mailerOptions({ smtpUrl, from, timeoutMs }: ConfigType<typeof mailConfi
   const defaults: MailDefaults = { from };
   return {
     // nodemailer waits minutes by default; a dead SMTP server should turn into a 503 within seconds.
+    // Pooled: connections to the mail server are kept open and reused between messages.
     transport: {
       url: smtpUrl,
+      pool: true,
+      maxConnections: 5,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
