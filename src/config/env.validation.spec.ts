@@ -50,6 +50,12 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ ...VALID, PORT: '8080' }).PORT).toBe(8080);
   });
 
+  it('serves the demo pages only when DEMO_PAGES is true', () => {
+    expect(validateEnvironment({ ...VALID }).DEMO_PAGES).toBe(false);
+    expect(validateEnvironment({ ...VALID, DEMO_PAGES: 'true' }).DEMO_PAGES).toBe(true);
+    expect(validateEnvironment({ ...VALID, DEMO_PAGES: 'false' }).DEMO_PAGES).toBe(false);
+  });
+
   it('keeps HOST and LOG_LEVEL when they are given', () => {
     const env = validateEnvironment({ ...VALID, HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
 
@@ -111,6 +117,7 @@ describe('validateEnvironment', () => {
     ['ACTIVATION_URL', 'app.example.com/activate?u={username}&t={token}'],
     ['COGNITO_ENDPOINT', 'not-a-url'],
     ['COGNITO_ENDPOINT', 'ftp://cognito.example.com'],
+    ['DEMO_PAGES', 'yes'],
   ])('rejects %s=%j and names it', (variable, value) => {
     const message = failureFor({ ...VALID, [variable]: value });
 

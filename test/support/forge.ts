@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { installedMotoPython } from './moto';
 
 interface RsaPrivateJwk {
   kid: string;
@@ -18,7 +19,7 @@ let cached: RsaPrivateJwk | undefined;
  */
 export function motoSigningKey(): RsaPrivateJwk {
   if (cached) return cached;
-  const python = process.env.MOTO_PYTHON ?? 'python3';
+  const python = installedMotoPython() ?? 'python3';
   const found = spawnSync(python, ['-c', 'import moto, os; print(os.path.dirname(moto.__file__))'], {
     encoding: 'utf8',
   });

@@ -1,0 +1,110 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { MailDev } from 'maildev';
+import type * as Provisioning from '../../src/cognito/provisioning.ts';
+import { freePort, startMoto, type MotoServer } from '../support/moto.ts';
+
+const LOOPBACK = '127.0.0.1';
+const REGION = 'eu-west-1';
+const POOL_NAME = 'cognito-accounts-local';
+// moto accepts any credentials; fixed ones keep a developer's real AWS credentials out of it.
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalPool {
+  userPoolId: string;
+  backendClientId: string;
+  frontendClientId: string;
+}
+
+/** The parts the embedded default runs in place of AWS and a mail server, and the service's environment for them. */
+export interface LocalStack {
+  apiUrl: string;
+  cognitoEndpoint: string;
+  inboxUrl: string;
+  pool: LocalPool;
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+}
+
+interface MailCatcher {
+  smtpUrl: string;
+  inboxUrl: string;
+  stop: () => Promise<void>;
+}
+
+async function startMailCatcher(): Promise<MailCatcher> {
+  const maildev = new MailDev({ smtp: 0, web: 0, ip: LOOPBACK, webIp: LOOPBACK, silent: true });
+  const { smtp, api } = await maildev.start();
+  return {
+    smtpUrl: `smtp://${LOOPBACK}:${smtp.getPort()}`,
+    inboxUrl: `http://${LOOPBACK}:${api?.getPort()}`,
+    stop: () => maildev.stop(),
+  };
+}
+
+/** The pool and both app clients, made by the same provisioning code as `npm run provision` (from dist/). */
+async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
+  const { provisionPool } = (await import(
+    new URL('../../dist/cognito/provisioning.js', import.meta.url).href
+  )) as typeof Provisioning;
+  const client = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
+  try {
+    const { userPoolId, backendClientId, frontendClientId } = await provisionPool(client, {
+      poolName: POOL_NAME,
+    });
+    return { userPoolId, backendClientId, frontendClientId };
+  } finally {
+    client.destroy();
+  }
+}
+
+function serviceEnv(apiUrl: string, port: number, moto: MotoServer, pool: LocalPool, mail: MailCatcher) {
+  return {
+    PORT: String(port),
+    HOST: LOOPBACK,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    COGNITO_ENDPOINT: moto.endpoint,
+    COGNITO_USER_POOL_ID: pool.userPoolId,
+    COGNITO_BACKEND_CLIENT_ID: pool.backendClientId,
+    COGNITO_FRONTEND_CLIENT_ID: pool.frontendClientId,
+    SMTP_URL: mail.smtpUrl,
+    MAIL_FROM: 'cognito-accounts (local) <no-reply@localhost>',
+    ACTIVATION_URL: `${apiUrl}/demo/activate.html?u={username}&t={token}`,
+    EMAIL_CONFIRMATION_URL: `${apiUrl}/demo/confirm-email.html?u={username}&t={token}`,
+    DEMO_PAGES: 'true',
+    // Quiet unless asked: the banner is what a person needs to see.
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  };
+}
+
+/**
+ * Starts moto's Cognito with the pool made from the pool definition, and a mail catcher with a
+ * web inbox, all on free loopback ports. `port` is the API's (a free one when not given).
+ */
+export async function startLocalStack(port?: number): Promise<LocalStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    await Promise.allSettled(stops.map((s) => s()));
+  };
+  try {
+    // HASH: the same pool and client ids on every start.
+    const moto = await startMoto({
+      env: {
+        MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY: 'HASH',
+        MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY: 'HASH',
+      },
+    });
+    stops.push(() => moto.stop());
+    const mail = await startMailCatcher();
+    stops.push(mail.stop);
+    const pool = await provisionLocalPool(moto.endpoint);
+    const apiPort = port ?? (await freePort());
+    const apiUrl = `http://${LOOPBACK}:${apiPort}`;
+    const env = serviceEnv(apiUrl, apiPort, moto, pool, mail);
+    return { apiUrl, cognitoEndpoint: moto.endpoint, inboxUrl: mail.inboxUrl, pool, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
