@@ -1,20 +1,12 @@
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   InitiateAuthCommand,
   ListUsersCommand,
-  SetUserPoolMfaConfigCommand,
   type AuthenticationResultType,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  backendClientDefinition,
-  frontendClientDefinition,
-  mfaDefinition,
-  userPoolDefinition,
-} from '../../src/cognito/user-pool.definition';
+import { provisionPool } from '../../src/cognito/provisioning';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 export const DEFAULT_REGION = 'eu-west-1';
@@ -43,7 +35,8 @@ let poolCounter = 0;
 
 /**
  * Creates the user pool, its MFA configuration and both app clients exactly as
- * `src/cognito/user-pool.definition.ts` describes them (moto 5.2.1 accepts every field as is).
+ * `src/cognito/user-pool.definition.ts` describes them, the way `npm run provision` does
+ * (moto 5.2.1 accepts every field as is).
  */
 export async function createPool(
   endpoint: string,
@@ -51,19 +44,8 @@ export async function createPool(
   poolName = `cognito-accounts-e2e-${process.pid}-${++poolCounter}`,
 ): Promise<TestPool> {
   const client = cognitoClient(endpoint, region);
-  const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolDefinition(poolName)));
-  const userPoolId = UserPool?.Id;
-  if (!userPoolId) throw new Error('moto CreateUserPool returned no pool id');
-
-  await client.send(new SetUserPoolMfaConfigCommand(mfaDefinition(userPoolId)));
-
-  const backend = await client.send(new CreateUserPoolClientCommand(backendClientDefinition(userPoolId)));
-  const frontend = await client.send(new CreateUserPoolClientCommand(frontendClientDefinition(userPoolId)));
-  const backendClientId = backend.UserPoolClient?.ClientId;
-  const frontendClientId = frontend.UserPoolClient?.ClientId;
-  if (!backendClientId || !frontendClientId)
-    throw new Error('moto CreateUserPoolClient returned no client id');
-
+  const { userPoolId, backendClientId, frontendClientId, notes } = await provisionPool(client, { poolName });
+  if (notes.length > 0) throw new Error(`the test pool is not as designed:\n${notes.join('\n')}`);
   return { userPoolId, backendClientId, frontendClientId, region, endpoint, client };
 }
 
