@@ -81,8 +81,8 @@ export class EmailChangeService {
       email_verified: 'true',
       [VERIFICATION_ATTRIBUTE]: SPENT,
     });
-    await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
     this.audit.record('email-change.confirmed', { username });
+    await this.cleanUpPending(username);
     await this.noticeToOldAddress(username, user.attributes, pending.email);
     return { email: pending.email };
   }
@@ -95,6 +95,19 @@ export class EmailChangeService {
     if (present.length === 0) return;
     await this.cognito.deleteAttributes(username, present);
     this.audit.record('email-change.cancelled', { username });
+  }
+
+  /**
+   * The change is made and its secret spent by now; the leftovers are inert (an unreadable secret is
+   * no pending change), so failing to remove them must not fail the confirmation the user would then
+   * retry in vain. The next change request overwrites them, a cancel removes them.
+   */
+  private async cleanUpPending(username: string): Promise<void> {
+    try {
+      await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
+    } catch (error) {
+      this.logger.warn(`Pending-change attributes of ${username} left in place: ${(error as Error).name}`);
+    }
   }
 
   /** 409 when any other account has the address as its email. */

@@ -79,12 +79,13 @@ export class SignupService {
       }
       throw error;
     });
-    // Verified first: if answering the challenge fails (a weak password, an outage), the link still
-    // works and a retry completes; the other order could leave an active account whose email
-    // never gets verified, and so could never reset its password.
+    // Everything that can fail goes before answering the challenge, the one step that spends the
+    // link: if any of it fails (a weak password, an outage), the link still works and a retry
+    // completes. Verifying the email after it could leave an active account whose email is never
+    // verified, and so could never reset its password.
+    const email = pending.attributes.email ?? (await this.cognito.getUser(username)).attributes.email ?? '';
     await this.cognito.updateAttributes(username, { email_verified: 'true' });
     await this.cognito.completeActivation(username, pending.session, password);
-    const email = pending.attributes.email ?? (await this.cognito.getUser(username)).attributes.email ?? '';
     this.audit.record('account.activated', { username });
     return { username, email };
   }
