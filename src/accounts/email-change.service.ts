@@ -70,6 +70,8 @@ export class EmailChangeService {
     const pending = pendingEmailChange(user.attributes, this.clock.now());
     if (!pending || !tokenMatches(pending.verification, token)) {
       await this.attempts.recordFailure('confirmation', username);
+      // Leftovers of a confirmation whose clean-up never ran: remove them now, quietly.
+      if (user.attributes[VERIFICATION_ATTRIBUTE] === SPENT) await this.cleanUpPending(username);
       throw new InvalidConfirmationLinkError();
     }
     await this.assertAddressFree(pending.email, username);

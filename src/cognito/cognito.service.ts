@@ -62,6 +62,8 @@ const UNAVAILABLE = new Set([
   'EAI_AGAIN',
 ]);
 
+const PROGRAMMING_ERRORS = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError']);
+
 /** Translates an SDK failure into a domain error at this boundary, by the exception's name. */
 export function toDomainError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
@@ -74,6 +76,11 @@ export function toDomainError(error: unknown): unknown {
   if (name === 'AliasExistsException') return new EmailTakenError({ cause: error });
   if (name === 'InvalidPasswordException') return new InvalidPasswordError(error.message, { cause: error });
   if (UNAVAILABLE.has(name) || (code && UNAVAILABLE.has(code)) || (status !== undefined && status >= 500)) {
+    return new IdentityProviderUnavailableError({ cause: error });
+  }
+  // No HTTP answer at all and no service fault: the network failed (a dropped connection, an
+  // unreachable host), whatever name the SDK's wrapper gave it. Bugs of ours keep their 500.
+  if (status === undefined && !('$fault' in error) && !PROGRAMMING_ERRORS.has(name)) {
     return new IdentityProviderUnavailableError({ cause: error });
   }
   return error;
@@ -113,6 +120,8 @@ export class CognitoService implements OnModuleDestroy {
       requestHandler: {
         connectionTimeout: Math.min(3_000, config.timeoutMs),
         requestTimeout: config.timeoutMs,
+        // Without it the SDK only logs a breached request timeout and keeps waiting.
+        throwOnRequestTimeout: true,
         httpAgent: { keepAlive: true },
         httpsAgent: { keepAlive: true },
       },
