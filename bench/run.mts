@@ -1,0 +1,290 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startSmtp } from '../test/support/smtp.ts';
+import { BENCH_POOL, startFakeCognito, type FakeCognito } from './fake-cognito.mts';
+import { measureFlow, type FlowResult, type FlowStep } from './flow.mts';
+import { CONNECTIONS, runRound, type Round, type RoundOptions, type Scenario } from './load.mts';
+import {
+  median,
+  pairedRatio,
+  renderReport,
+  totalCalls,
+  type AppStartup,
+  type MemoryReading,
+  type ScenarioRounds,
+  type Target,
+} from './report.mts';
+import { killAllServers, startServer, type ServerProcess, type ServerSpec } from './servers.mts';
+import {
+  BARE_NEST,
+  bareNestSpec,
+  RAW_FASTIFY,
+  rawFastifySpec,
+  SERVICE,
+  SERVICE_WITHOUT_COMPILE_CACHE,
+  serviceSpec,
+  snapshotServiceBuild,
+  type CognitoTarget,
+} from './specs.mts';
+
+/*
+ * `npm run bench`: the service's own cost next to baselines measured in the same run, interleaved.
+ * Not a test: nothing here fails on a slow figure; the report says which targets were met.
+ * BENCH_ROUNDS, BENCH_SECONDS and BENCH_FRESH_TOKENS scale it.
+ */
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const FRESH_TOKENS = Number(process.env.BENCH_FRESH_TOKENS ?? 3_000);
+const WARM_UP_SECONDS = 1;
+const MEMORY_WARM_UP_REQUESTS = 20_000;
+const COLD_STARTS = 5;
+const FLOW_CYCLES = 10;
+const RESULTS = fileURLToPath(new URL('results/', import.meta.url));
+
+/** Cognito calls per step as the README's flow draws them (on moto: see `complete`). */
+const DESIGNED_CALLS: Record<FlowStep, Record<string, number>> = {
+  signup: { ListUsers: 2, AdminCreateUser: 1 },
+  // AdminGetUser only because moto hands no user attributes with the NEW_PASSWORD_REQUIRED challenge.
+  complete: {
+    AdminInitiateAuth: 1,
+    AdminUpdateUserAttributes: 1,
+    AdminRespondToAuthChallenge: 1,
+    AdminGetUser: 1,
+  },
+  'email change': { ListUsers: 1, AdminUpdateUserAttributes: 1 },
+  confirm: { AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1, AdminDeleteUserAttributes: 1 },
+};
+
+const LABELS = {
+  hello: 'raw Fastify: GET /hello',
+  verify: 'raw Fastify + aws-jwt-verify: GET (same token)',
+  verifySchema: 'raw Fastify + aws-jwt-verify + JSON schema: POST, invalid body → 400',
+  bareHealth: 'bare Nest + Fastify: GET /health',
+  health: 'service: GET /health',
+  me: 'service: GET /accounts/me (same token)',
+  meFresh: 'service: GET /accounts/me (fresh token per request)',
+  emailInvalid: 'service: POST /accounts/me/email, invalid body → 400',
+} as const;
+type Id = keyof typeof LABELS;
+const IDS = Object.keys(LABELS) as Id[];
+
+/** Each scenario's baseline: the ceiling, the bare framework, or the raw equivalent of the same work. */
+const BASELINES: Record<Id, Id> = {
+  hello: 'hello',
+  verify: 'hello',
+  verifySchema: 'hello',
+  bareHealth: 'hello',
+  health: 'bareHealth',
+  me: 'hello',
+  meFresh: 'verify',
+  emailInvalid: 'verifySchema',
+};
+
+const INVALID_EMAIL_BODY = JSON.stringify({ email: 'not-an-email' });
+
+interface Servers {
+  service: ServerProcess;
+  bareNest: ServerProcess;
+  raw: ServerProcess;
+}
+
+function scenarios({ service, bareNest, raw }: Servers, fake: FakeCognito): Record<Id, Scenario> {
+  const auth = { authorization: `Bearer ${fake.mintAccessToken()}` };
+  const get = (server: ServerProcess, path: string, headers?: Record<string, string>) =>
+    ({ server, method: 'GET', path, headers, status: 200 }) as const;
+  const invalidPost = (server: ServerProcess, path: string) =>
+    ({ server, method: 'POST', path, headers: auth, body: INVALID_EMAIL_BODY, status: 400 }) as const;
+  const all = {
+    hello: get(raw, '/hello'),
+    verify: get(raw, '/verified', auth),
+    verifySchema: invalidPost(raw, '/email'),
+    bareHealth: get(bareNest, '/health'),
+    health: get(service, '/health'),
+    me: get(service, '/accounts/me', auth),
+    meFresh: { ...get(service, '/accounts/me'), freshTokens: () => mintTokens(fake, FRESH_TOKENS) },
+    emailInvalid: invalidPost(service, '/accounts/me/email'),
+  };
+  return Object.fromEntries(IDS.map((id) => [id, { ...all[id], id, label: LABELS[id] }])) as Record<
+    Id,
+    Scenario
+  >;
+}
+
+const mintTokens = (fake: FakeCognito, count: number) =>
+  Array.from({ length: count }, () => fake.mintAccessToken());
+
+async function coldStarts(specs: ServerSpec[]): Promise<AppStartup[]> {
+  const startups = specs.map((spec) => ({ name: spec.name, coldStartsMs: [] as number[] }));
+  // One start of each first, not counted: it reads the files into the page cache.
+  for (let run = 0; run <= COLD_STARTS; run++) {
+    for (const [i, spec] of specs.entries()) {
+      const server = await startServer(spec);
+      await server.stop();
+      if (run > 0) startups[i]?.coldStartsMs.push(server.readyMs);
+    }
+  }
+  return startups;
+}
+
+/** Warm-up of every scenario, the same /health load first on the service and on bare Nest, then their RSS. */
+async function warmUp(all: Record<Id, Scenario>, options: RoundOptions): Promise<MemoryReading[]> {
+  const sameLoad = { ...options, requests: MEMORY_WARM_UP_REQUESTS };
+  await runRound(all.health, sameLoad);
+  await runRound(all.bareHealth, sameLoad);
+  const memory = [all.health, all.bareHealth].map((s) => ({
+    app: s.server.name,
+    when: `after ${MEMORY_WARM_UP_REQUESTS} GET /health`,
+    bytes: s.server.rssBytes(),
+  }));
+  for (const scenario of Object.values(all)) await runRound(scenario, options);
+  return memory;
+}
+
+/** ROUNDS passes over every scenario, one round each per pass, so noise hits them all alike. */
+async function interleavedRounds(
+  all: Record<Id, Scenario>,
+  options: RoundOptions,
+): Promise<ScenarioRounds[]> {
+  const rows = IDS.map((id) => ({
+    scenario: all[id],
+    row: { label: LABELS[id], baseline: LABELS[BASELINES[id]], rounds: [] as Round[] },
+  }));
+  for (let pass = 0; pass < ROUNDS; pass++) {
+    process.stderr.write(`pass ${pass + 1}/${ROUNDS}\n`);
+    for (const { scenario, row } of rows) row.rounds.push(await runRound(scenario, options));
+  }
+  return rows.map(({ row }) => row);
+}
+
+async function throughput(fake: FakeCognito, cognito: CognitoTarget, smtpUrl: string) {
+  const servers: Partial<Servers> = {};
+  try {
+    servers.service = await startServer(serviceSpec(cognito, smtpUrl));
+    servers.bareNest = await startServer(bareNestSpec);
+    servers.raw = await startServer(rawFastifySpec(cognito, fake.jwks));
+    const all = scenarios(servers as Servers, fake);
+    const cognitoCalls = () => Object.values(fake.calls()).reduce((a, b) => a + b, 0);
+    const memory = await warmUp(all, { seconds: WARM_UP_SECONDS, cognitoCalls });
+    const rows = await interleavedRounds(all, { seconds: SECONDS, cognitoCalls });
+    memory.push({ app: servers.service.name, when: 'after every round', bytes: servers.service.rssBytes() });
+    return { rows, memory };
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+  }
+}
+
+function targets(
+  rows: ScenarioRounds[],
+  startups: AppStartup[],
+  memory: MemoryReading[],
+  flow: FlowResult,
+): Target[] {
+  const coldStart = (name: string) => median(startups.find((s) => s.name === name)?.coldStartsMs ?? []);
+  const rss = (app: string) => memory.find((m) => m.app === app)?.bytes ?? NaN;
+  const designed = totalCalls(DESIGNED_CALLS);
+  const rps = (label: string) => pairedRatio(rows, label, 'rps');
+  return [
+    { what: `req/s of "${LABELS.me}" / "${LABELS.hello}"`, ratio: rps(LABELS.me), bound: 0.6, kind: 'min' },
+    {
+      what: `req/s of "${LABELS.emailInvalid}" / "${LABELS.verifySchema}"`,
+      ratio: rps(LABELS.emailInvalid),
+      bound: 1,
+      kind: 'min',
+    },
+    ...[SERVICE, SERVICE_WITHOUT_COMPILE_CACHE].map((service) => ({
+      what: `cold start of the ${service} / ${RAW_FASTIFY}`,
+      ratio: coldStart(service) / coldStart(RAW_FASTIFY),
+      bound: 1.5,
+      kind: 'max' as const,
+    })),
+    {
+      what: `RSS after warm-up of the ${SERVICE} / ${BARE_NEST}`,
+      ratio: rss(SERVICE) / rss(BARE_NEST),
+      bound: 1.3,
+      kind: 'max',
+    },
+    {
+      what: `Cognito calls per account cycle / the README flow's ${designed}`,
+      ratio: totalCalls(flow.callsPerCycle) / designed,
+      bound: 1,
+      kind: 'max',
+    },
+  ];
+}
+
+function machine(): string {
+  const [one, five] = loadavg();
+  return (
+    `${cpus()[0]?.model ?? 'an unknown CPU'} (nproc ${availableParallelism()}), Node ${process.version}, Linux ${release()}, ` +
+    `load average ${one?.toFixed(2)} (1 min) / ${five?.toFixed(2)} (5 min) at the start`
+  );
+}
+
+const SETTINGS =
+  `autocannon on loopback, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per scenario ` +
+  `(fresh-token rounds: ${FRESH_TOKENS} requests, one new token each, signed before the round) after ${WARM_UP_SECONDS} s of warm-up; ` +
+  'figures are medians over the rounds; every ratio is the median of a round’s figure over its baseline’s in the same pass ' +
+  '(req/s: higher is better; latency and CPU: lower is better). CPU is the server process’s user + system time from ' +
+  '/proc per request. **Cognito for the guarded routes is a fake inside the bench process that answers the JWKS and ' +
+  'AdminGetUser at once: these figures are the service’s own cost, not Cognito’s.** The service runs as `node main.js` ' +
+  'from a copy of `dist/`, with LOG_LEVEL=warn and RATE_LIMIT_ENABLED=false; the baselines are bench/apps/, compiled by tsc.';
+
+function writeResults(markdown: string, startedAt: Date): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = `${RESULTS}${startedAt.toISOString().replace(/[:.]/g, '-')}.md`;
+  writeFileSync(file, markdown);
+  writeFileSync(`${RESULTS}latest.md.tmp`, markdown);
+  renameSync(`${RESULTS}latest.md.tmp`, `${RESULTS}latest.md`);
+  return file;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const machineLine = machine();
+  snapshotServiceBuild();
+  const fake = await startFakeCognito();
+  const sink = await startSmtp();
+  try {
+    process.stderr.write('cold starts…\n');
+    const cognito = { ...BENCH_POOL, endpoint: fake.endpoint };
+    const startups = await coldStarts([
+      serviceSpec(cognito, sink.url),
+      serviceSpec(cognito, sink.url, { compileCache: false }),
+      bareNestSpec,
+      rawFastifySpec(),
+    ]);
+    process.stderr.write('throughput…\n');
+    const { rows, memory } = await throughput(fake, cognito, sink.url);
+    process.stderr.write('flow on moto…\n');
+    const flow = await measureFlow(FLOW_CYCLES);
+    const body = renderReport({
+      startedAt,
+      machine: machineLine,
+      settings: SETTINGS,
+      scenarios: rows,
+      startups,
+      memory,
+      flow,
+      designedCalls: DESIGNED_CALLS,
+      targets: targets(rows, startups, memory, flow),
+    });
+    const file = writeResults(`# cognito-accounts benchmark\n\n${body}`, startedAt);
+    process.stdout.write(`${body}\nWritten to ${file} and bench/results/latest.md\n`);
+  } finally {
+    await Promise.all([fake.close(), sink.stop()]);
+  }
+}
+
+process.once('exit', killAllServers);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAllServers();
+    process.exit(130);
+  });
+}
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

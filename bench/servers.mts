@@ -1,0 +1,115 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { freePort } from '../test/support/moto.ts';
+
+/** A server under test in a process of its own, so its CPU time and memory are its own. */
+export interface ServerProcess {
+  name: string;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn to the first 200 on `/health` (set by `startServer`). */
+  readyMs: number;
+  /** User + system CPU time of the whole process (every thread) so far, in µs. */
+  cpuMicros(): number;
+  /** Resident set size now, in bytes. */
+  rssBytes(): number;
+  /** The last few kB it wrote, for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** How to run one kind of server: a script run by this Node, and its environment on a given port. */
+export interface ServerSpec {
+  name: string;
+  script: string;
+  env(port: number): Record<string, string>;
+}
+
+const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const OUTPUT_KEEP = 8 * 1024;
+const POLL_MS = 5;
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+const live = new Set<ChildProcess>();
+
+/** Kills every server still running: for exits the bench did not plan (errors, signals). */
+export function killAllServers(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
+function cpuMicrosOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after "(comm) ": the first is field 3 (state); utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_S;
+}
+
+function rssBytesOf(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** The status of a GET, or 0 when nothing answers (yet). */
+function statusOf(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = get(url, { agent: false, timeout: 1_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    request.once('error', () => resolve(0)).once('timeout', () => request.destroy());
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Spawns the server and resolves once `/health` answers 200, polling every 5 ms. */
+export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [spec.script], {
+    env: spec.env(port),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEEP));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => live.delete(child));
+
+  const url = `http://127.0.0.1:${port}`;
+  const fail = async (why: string): Promise<never> => {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`${spec.name} ${why}; its output:\n${output || '(none)'}`);
+  };
+  while ((await statusOf(`${url}/health`)) !== 200) {
+    if (!live.has(child)) return fail(`exited (code ${child.exitCode}) before answering /health`);
+    if (performance.now() - started > READY_TIMEOUT_MS) return fail('did not answer /health in time');
+    await sleep(POLL_MS);
+  }
+  const readyMs = performance.now() - started;
+  const pid = child.pid ?? 0;
+
+  return {
+    name: spec.name,
+    url,
+    pid,
+    readyMs,
+    cpuMicros: () => cpuMicrosOf(pid),
+    rssBytes: () => rssBytesOf(pid),
+    output: () => output,
+    stop: async () => {
+      if (!live.has(child)) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

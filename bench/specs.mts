@@ -1,0 +1,104 @@
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ServerSpec } from './servers.mts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// Out of the linted tree, beside other tools' caches; bench/apps/tsconfig.json compiles the baselines here.
+const BUILD = `${ROOT}node_modules/.cache/cognito-accounts-bench/`;
+/** The service as `nest build` made it, copied so that a rebuild in the tree cannot pull it away mid-run. */
+export const SERVICE_DIR = `${BUILD}service`;
+const APPS_DIR = `${BUILD}apps`;
+
+/** The names the report uses for the three kinds of server. */
+export const SERVICE = 'service';
+export const BARE_NEST = 'bare Nest + Fastify';
+export const RAW_FASTIFY = 'raw Fastify';
+
+export const ACTIVATION_PREFIX = 'http://bench.invalid/activate';
+export const CONFIRMATION_PREFIX = 'http://bench.invalid/confirm-email';
+
+/** Where the service finds Cognito and which pool and app clients it uses. */
+export interface CognitoTarget {
+  endpoint: string;
+  region: string;
+  userPoolId: string;
+  backendClientId: string;
+  frontendClientId: string;
+}
+
+/** Copies `dist/` (the service) aside; fails when the build or the compiled baseline apps are missing. */
+export function snapshotServiceBuild(): void {
+  for (const file of [`${ROOT}dist/main.js`, `${APPS_DIR}/bare-nest.js`, `${APPS_DIR}/raw-fastify.js`]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run the bench with npm run bench`);
+  }
+  rmSync(SERVICE_DIR, { recursive: true, force: true });
+  cpSync(`${ROOT}dist`, SERVICE_DIR, { recursive: true });
+}
+
+/** Only what a server needs: no AWS profile or session of the person running the bench. */
+const baseEnv = (port: number) => ({ PATH: process.env.PATH ?? '', PORT: String(port) });
+
+/** The service with Node's compile cache switched off: what a first start in a new container costs. */
+export const SERVICE_WITHOUT_COMPILE_CACHE = `${SERVICE} (compile cache off)`;
+
+/**
+ * The service, `node main.js`, configured by its environment alone, quiet (LOG_LEVEL=warn) and
+ * unthrottled. It enables Node's compile cache itself (in the OS temp dir); `compileCache: false`
+ * switches that off.
+ */
+export function serviceSpec(
+  cognito: CognitoTarget,
+  smtpUrl: string,
+  { compileCache = true } = {},
+): ServerSpec {
+  return {
+    name: compileCache ? SERVICE : SERVICE_WITHOUT_COMPILE_CACHE,
+    script: `${SERVICE_DIR}/main.js`,
+    env: (port) => ({
+      ...baseEnv(port),
+      ...(compileCache ? {} : { NODE_DISABLE_COMPILE_CACHE: '1' }),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_ENABLED: 'false',
+      AWS_REGION: cognito.region,
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      COGNITO_ENDPOINT: cognito.endpoint,
+      COGNITO_USER_POOL_ID: cognito.userPoolId,
+      COGNITO_BACKEND_CLIENT_ID: cognito.backendClientId,
+      COGNITO_FRONTEND_CLIENT_ID: cognito.frontendClientId,
+      SMTP_URL: smtpUrl,
+      MAIL_FROM: 'cognito-accounts bench <no-reply@example.com>',
+      ACTIVATION_URL: `${ACTIVATION_PREFIX}?u={username}&t={token}`,
+      EMAIL_CONFIRMATION_URL: `${CONFIRMATION_PREFIX}?u={username}&t={token}`,
+    }),
+  };
+}
+
+/** The smallest NestJS + Fastify app with GET /health (bench/apps/bare-nest.ts). */
+export const bareNestSpec: ServerSpec = {
+  name: BARE_NEST,
+  script: `${APPS_DIR}/bare-nest.js`,
+  env: baseEnv,
+};
+
+/** Fastify alone (bench/apps/raw-fastify.ts); with `jwks`, also its access-token routes. */
+export function rawFastifySpec(
+  cognito?: Pick<CognitoTarget, 'userPoolId' | 'frontendClientId'>,
+  jwks?: object,
+): ServerSpec {
+  return {
+    name: RAW_FASTIFY,
+    script: `${APPS_DIR}/raw-fastify.js`,
+    env: (port) => ({
+      ...baseEnv(port),
+      ...(cognito && jwks
+        ? {
+            COGNITO_USER_POOL_ID: cognito.userPoolId,
+            COGNITO_FRONTEND_CLIENT_ID: cognito.frontendClientId,
+            BENCH_JWKS: JSON.stringify(jwks),
+          }
+        : {}),
+    }),
+  };
+}
