@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
     createAdapter(trustProxyFromEnvironment()),
     APP_OPTIONS,
   );
-  await configureApp(app);
+  configureApp(app);
   const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen(port, host);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -42,7 +42,7 @@ describe('hardening', () => {
     it('sends security headers', async () => {
       const res = await stack.app.inject({ method: 'GET', url: '/health' });
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     });
@@ -63,6 +63,15 @@ describe('hardening', () => {
       });
       expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(stack.logs.text).toContain('"requestId":"lb-42.a"');
+      await stack.app.inject({
+        method: 'POST',
+        url: '/accounts/signup',
+        payload: { email: freshEmail() },
+        headers: { 'x-request-id': 'audit-7' },
+      });
+      const audit = stack.logs.lines.filter((line) => line.includes('"requestId":"audit-7"'));
+      expect(audit.some((line) => line.includes('"audit":"signup.requested"'))).toBe(true);
+      expect(audit.some((line) => line.includes('"audit":"activation.sent"'))).toBe(true);
     });
 
     it('answers CORS preflights only for allowed origins', async () => {

@@ -70,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
         createAdapter(trustProxyFromEnvironment()),
         APP_OPTIONS,
       );
-      await configureApp(app);
+      configureApp(app);
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
       apps.push(app);

@@ -1,0 +1,49 @@
+import helmet, { type HelmetOptions } from 'helmet';
+
+/**
+ * The headers helmet would set with these options, computed once: helmet stays the source of truth
+ * for the values, and a request pays for one `reply.headers()` instead of helmet's dozen hooks.
+ */
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(options)({} as never, response as never, () => undefined);
+  return headers;
+}
+
+/** JSON answers: nothing to render or frame, nothing for a cache to keep (profiles are personal). */
+export const apiHeaders = (): Record<string, string> => ({
+  ...helmetHeaders({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    frameguard: { action: 'deny' },
+  }),
+  'cache-control': 'no-store',
+});
+
+/** HTML pages this service serves (Swagger UI, demo pages), which may call `connectSources`. */
+export const pageHeaders = (connectSources: string[]): Record<string, string> =>
+  helmetHeaders({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI sets inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: connectSources,
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+  });
