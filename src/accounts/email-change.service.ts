@@ -40,7 +40,8 @@ export class EmailChangeService {
     await this.assertAddressFree(email);
     const token = generateSecret();
     const expiresAt = new Date(this.clock.now().getTime() + this.links.emailConfirmationTtlMs);
-    const { attributes } = await this.cognito.getUser(username);
+    // Only for the mail's language: a profile read of moments ago will do.
+    const { attributes } = await this.cognito.getRecentUser(username);
     await this.cognito.updateAttributes(username, {
       [PENDING_EMAIL_ATTRIBUTE]: email,
       [VERIFICATION_ATTRIBUTE]: sealVerification(token, expiresAt),

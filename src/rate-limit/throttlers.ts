@@ -16,7 +16,7 @@ interface LimitedRequest extends AuthenticatedRequest {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-const kindOf = (context: ExecutionContext): RateLimitKind | undefined =>
+export const kindOf = (context: ExecutionContext): RateLimitKind | undefined =>
   (Reflect.getMetadata(RATE_LIMIT_KIND, context.getHandler()) ??
     Reflect.getMetadata(RATE_LIMIT_KIND, context.getClass())) as RateLimitKind | undefined;
 
