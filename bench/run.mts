@@ -53,7 +53,8 @@ const DESIGNED_CALLS: Record<FlowStep, Record<string, number>> = {
     AdminRespondToAuthChallenge: 1,
     AdminGetUser: 1,
   },
-  'email change': { ListUsers: 1, AdminUpdateUserAttributes: 1 },
+  // AdminGetUser for the mail's language; none when the account page read the profile moments before.
+  'email change': { ListUsers: 1, AdminGetUser: 1, AdminUpdateUserAttributes: 1 },
   confirm: { AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1, AdminDeleteUserAttributes: 1 },
 };
 
