@@ -1,22 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import pino, { type DestinationStream, type Level, type Logger as Pino } from 'pino';
+import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 import { appConfig } from '../config/configuration';
 import { AuditLog } from './audit-log';
-import { PinoLogger } from './pino-logger';
+import { PINO_LEVEL, PinoLogger } from './pino-logger';
 
 /** Where log lines go (stdout); a provider so a test can read exactly what would be written. */
 export const LOG_DESTINATION = Symbol('LogDestination');
 export const PINO = Symbol('Pino');
 
-const PINO_LEVEL: Record<ConfigType<typeof appConfig>['logLevel'], Level> = {
-  fatal: 'fatal',
-  error: 'error',
-  warn: 'warn',
-  log: 'info',
-  debug: 'debug',
-  verbose: 'trace',
-};
 
 /**
  * Secrets that could ride on a log line: never written. The service logs no request headers or

@@ -4,7 +4,8 @@ import { requestContext } from './request-context';
 
 type PinoMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
-const METHOD: Record<LogLevel, PinoMethod> = {
+/** Nest's log levels in pino's terms (LOG_LEVEL is given in Nest's). */
+export const PINO_LEVEL: Record<LogLevel, PinoMethod> = {
   fatal: 'fatal',
   error: 'error',
   warn: 'warn',
@@ -40,7 +41,7 @@ export class PinoLogger implements LoggerService {
   }
 
   private write(level: LogLevel, message: unknown, rest: unknown[]): void {
-    const method = METHOD[level];
+    const method = PINO_LEVEL[level];
     if (!this.pino.isLevelEnabled(method)) return;
     // Nest passes the context last; an error's stack, when there is one, before it.
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
