@@ -110,11 +110,11 @@ export class EnvironmentVariables {
   @OptionalBool()
   RATE_LIMIT_ENABLED: boolean = true;
 
-  /** Requests per client IP per minute to each public route. */
+  /** Requests per client IP per minute to the public routes, together. */
   @OptionalInt(1, 100_000)
   RATE_LIMIT_IP_PER_MINUTE: number = 30;
 
-  /** Requests per target (email or username) per hour to each public route. */
+  /** Requests per target (email or username) per hour to the public routes, together. */
   @OptionalInt(1, 100_000)
   RATE_LIMIT_TARGET_PER_HOUR: number = 10;
 
