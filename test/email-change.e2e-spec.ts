@@ -1,4 +1,4 @@
-import { VERIFICATION_ATTRIBUTE } from '../src/cognito/user-pool.definition';
+import { VERIFICATION_ATTRIBUTE } from '../src/cognito/attributes';
 import { Clock } from '../src/common/clock';
 import { getUserAttributes, listUsersByEmail, signInFrontend } from './support/cognito-pool';
 import { CONFIRMATION_LINK_PREFIX } from './support/env';

@@ -1,7 +1,7 @@
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { VERIFICATION_ATTRIBUTE } from '../src/cognito/user-pool.definition';
+import { VERIFICATION_ATTRIBUTE } from '../src/cognito/attributes';
 import { getUserAttributes, listUsersByEmail, signInFrontend } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX, CONFIRMATION_LINK_PREFIX } from './support/env';
 import {

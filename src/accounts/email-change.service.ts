@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { EmailTakenError, InvalidConfirmationLinkError, UserNotFoundError } from '../common/errors';
 import { generateSecret } from '../common/secrets';
 import { CognitoService } from '../cognito/cognito.service';
-import { VERIFICATION_ATTRIBUTE } from '../cognito/user-pool.definition';
+import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes';
 import { linksConfig } from '../config/configuration';
 import { MailService } from '../mail/mail.service';
 import { AttemptLimiter } from '../rate-limit/attempt-limiter';

@@ -1,4 +1,4 @@
-import { VERIFICATION_ATTRIBUTE } from '../cognito/user-pool.definition';
+import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes';
 import { isLive, openVerification, PendingVerification } from './email-verification';
 
 /** Where a pending email change lives on the Cognito user. */

@@ -3,14 +3,14 @@ import type {
   CreateUserPoolCommandInput,
   SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { VERIFICATION_ATTRIBUTE } from './attributes';
+
+export { VERIFICATION_ATTRIBUTE };
 
 /**
  * The user pool as the design wants it, as data: the e2e harness creates its pool from this, and
  * provisioning applies it to a real account. Change the design here, nowhere else.
  */
-
-/** Name of the custom attribute that holds the hash of a pending email change's secret. */
-export const VERIFICATION_ATTRIBUTE = 'custom:preferred_username_verification';
 
 export const PASSWORD_POLICY = {
   MinimumLength: 12,
