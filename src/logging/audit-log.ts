@@ -11,12 +11,13 @@ export type AuditEvent =
   | 'email-change.confirmation-sent'
   | 'email-change.confirmed'
   | 'email-change.notice-sent'
-  | 'email-change.cancelled';
+  | 'email-change.cancelled'
+  | 'job.dead-lettered';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */
 export interface AuditFields {
-  username: string;
-  [field: string]: string;
+  username?: string;
+  [field: string]: string | undefined;
 }
 
 /** The audit trail: `{"audit":"account.activated","username":"…","requestId":"…"}`. */

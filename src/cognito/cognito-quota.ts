@@ -1,0 +1,103 @@
+import { IdentityProviderUnavailableError } from '../common/errors';
+import type { CounterStore } from '../coordination/coordination.types';
+
+/**
+ * Cognito's request-rate quotas are per account and Region, per category of operations, shared by
+ * every app in the account ("Quotas in Amazon Cognito", API operation categories). Defaults are the
+ * published ones (requests per second) for the operations this service calls.
+ */
+export const QUOTA_CATEGORIES = {
+  UserAuthentication: 120,
+  UserCreation: 50,
+  UserRead: 120,
+  UserList: 30,
+  UserUpdate: 25,
+  UserAccountRecovery: 30,
+} as const;
+
+export type QuotaCategory = keyof typeof QUOTA_CATEGORIES;
+
+const CATEGORY_OF: Record<string, QuotaCategory> = {
+  AdminInitiateAuth: 'UserAuthentication',
+  AdminRespondToAuthChallenge: 'UserAuthentication',
+  InitiateAuth: 'UserAuthentication',
+  AdminCreateUser: 'UserCreation',
+  AdminGetUser: 'UserRead',
+  GetUser: 'UserRead',
+  ListUsers: 'UserList',
+  ListUsersInGroup: 'UserList',
+  AdminListGroupsForUser: 'UserRead',
+  AdminUpdateUserAttributes: 'UserUpdate',
+  AdminDeleteUserAttributes: 'UserUpdate',
+  AdminSetUserPassword: 'UserUpdate',
+  AdminDisableUser: 'UserUpdate',
+  AdminEnableUser: 'UserUpdate',
+  AdminDeleteUser: 'UserUpdate',
+  AdminUserGlobalSignOut: 'UserUpdate',
+  AdminAddUserToGroup: 'UserUpdate',
+  AdminResetUserPassword: 'UserAccountRecovery',
+};
+
+/** The category an operation counts against, e.g. `ListUsers` → `UserList`; undefined for others. */
+export const quotaCategory = (operation: string): QuotaCategory | undefined =>
+  CATEGORY_OF[operation.replace(/Command$/, '')];
+
+export interface QuotaOptions {
+  /** Requests per second per category, for all instances together (defaults: QUOTA_CATEGORIES). */
+  limits: Record<QuotaCategory, number>;
+  /** Share of each quota left to the account's other apps, e.g. 0.2 keeps 20 % free. */
+  margin: number;
+  /** Longest a call waits for room before it fails as an outage (a job then retries it later). */
+  maxWaitMs: number;
+}
+
+/** Parses `UserCreation=40,UserList=20` over the defaults; throws on an unknown category or a bad number. */
+export function parseQuotaLimits(value: string | undefined): Record<QuotaCategory, number> {
+  const limits: Record<QuotaCategory, number> = { ...QUOTA_CATEGORIES };
+  for (const pair of (value ?? '').split(',').filter((part) => part.trim())) {
+    const [name, rate] = pair.split('=').map((part) => part.trim());
+    if (!name || !(name in QUOTA_CATEGORIES) || !/^\d+(\.\d+)?$/.test(rate ?? '') || Number(rate) <= 0) {
+      throw new Error(
+        `"${pair}" is not <category>=<requests per second> with a category of ${Object.keys(QUOTA_CATEGORIES).join(', ')}`,
+      );
+    }
+    limits[name as QuotaCategory] = Number(rate);
+  }
+  return limits;
+}
+
+const WINDOW_MS = 1_000;
+
+/**
+ * Keeps this service's calls, across every instance sharing the counter store (Redis), under each
+ * category's quota less the margin: one counter per category per second; a call that finds its
+ * second full waits for the next one. Fixed windows may let a burst straddle two seconds; the
+ * margin absorbs that.
+ */
+export class CognitoQuota {
+  constructor(
+    private readonly store: CounterStore,
+    private readonly options: QuotaOptions,
+    private readonly sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /** The calls per second this service allows itself in `category`. */
+  allowed(category: QuotaCategory): number {
+    return Math.max(1, Math.floor(this.options.limits[category] * (1 - this.options.margin)));
+  }
+
+  async acquire(operation: string): Promise<void> {
+    const category = quotaCategory(operation);
+    if (!category) return;
+    let waited = 0;
+    for (;;) {
+      const { count, resetInMs } = await this.store.increment(`cognito-quota:${category}`, WINDOW_MS);
+      if (count <= this.allowed(category)) return;
+      if (waited + resetInMs > this.options.maxWaitMs) throw new IdentityProviderUnavailableError();
+      // A little spread, so the waiting callers of all instances do not hit the next second at once.
+      const pause = resetInMs + Math.floor(Math.random() * 50);
+      waited += pause;
+      await this.sleep(pause);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import type { JobDefinition, QueuedJob } from './job';
+import { JobFailures } from './job-failures';
+import { JobHandlers, JobQueue, type QueueDepth } from './job-queue';
+import { RetryPolicy } from './retry-policy';
+
+const QUEUE_NAME = 'cognito-accounts';
+/** Completed jobs kept for inspection; failed ones stay until an operator removes them (dead letters). */
+const COMPLETED_KEPT = 1_000;
+
+export interface BullMqOptions {
+  redisUrl: string;
+  concurrency: number;
+  /** Key prefix in Redis, so several deployments can share one Redis. */
+  prefix?: string;
+}
+
+/**
+ * Jobs in Redis through BullMQ: they survive the restart of any instance (a job whose worker died
+ * is taken over by another instance once its lock lapses), and every instance both adds and runs
+ * them. Retries follow the shared RetryPolicy; a job that will not run again stays in BullMQ's
+ * failed set (the dead-letter list) and is audited.
+ */
+export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly queue: Queue;
+  private readonly worker: Worker;
+
+  constructor(
+    private readonly handlers: JobHandlers,
+    private readonly policy: RetryPolicy,
+    private readonly failures: JobFailures,
+    options: BullMqOptions,
+  ) {
+    super();
+    const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+    const prefix = options.prefix ?? 'cognito-accounts:bull';
+    this.queue = new Queue(QUEUE_NAME, { connection, prefix });
+    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), {
+      connection,
+      prefix,
+      concurrency: options.concurrency,
+      settings: { backoffStrategy: (attemptsMade: number) => this.policy.delayAfter(attemptsMade) },
+    });
+    this.worker.on('failed', (job, error) => {
+      if (job && this.isFinal(job, error)) this.failures.deadLettered(toQueued(job), job.attemptsMade, error);
+    });
+    this.worker.on('error', (error) => this.logger.error(`BullMQ worker: ${error.message}`));
+  }
+
+  async enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void> {
+    await this.queue.add(job.name, payload, {
+      jobId: randomUUID(),
+      attempts: this.policy.maxAttempts,
+      backoff: { type: 'custom' },
+      removeOnComplete: COMPLETED_KEPT,
+      removeOnFail: false,
+    });
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const waiting = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+    const total = Object.values(waiting).reduce((sum, count) => sum + count, 0);
+    const [oldest] = await this.queue.getJobs(['waiting', 'delayed'], 0, 0, true);
+    return { waiting: total, oldestAgeMs: oldest ? Date.now() - oldest.timestamp : 0 };
+  }
+
+  /** Lets running jobs finish (a job cut off here is run again by another instance), then disconnects. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+  }
+
+  private async process(job: Job): Promise<void> {
+    try {
+      await this.handlers.run(toQueued(job), job.attemptsMade + 1);
+    } catch (error) {
+      // Not an outage: running it again would fail the same way.
+      if (!RetryPolicy.isTransient(error)) throw new UnrecoverableError(failureMessage(error));
+      const delay = this.policy.delayAfter(job.attemptsMade + 1);
+      this.failures.retrying(toQueued(job), job.attemptsMade + 1, delay, error);
+      throw error;
+    }
+  }
+
+  private isFinal(job: Job, error: Error): boolean {
+    return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+  }
+}
+
+const toQueued = (job: Job): QueuedJob => ({ id: job.id ?? '', name: job.name, payload: job.data as object });
+
+const failureMessage = (error: unknown) => (error instanceof Error ? error.name : 'Error');

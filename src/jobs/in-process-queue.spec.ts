@@ -1,0 +1,75 @@
+import { MailUnavailableError } from '../common/errors';
+import type { AuditLog } from '../logging/audit-log';
+import { defineJob } from './job';
+import { JobFailures } from './job-failures';
+import { JobHandlers } from './job-queue';
+import { InProcessJobQueue } from './in-process-queue';
+import { RetryPolicy } from './retry-policy';
+
+const greet = defineJob<{ to: string }>('greet');
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+function setUp(handler: (payload: { to: string }, attempt: number) => Promise<void>, horizonMs = 10_000) {
+  const audit = { record: jest.fn() };
+  const handlers = new JobHandlers();
+  handlers.register(greet, (payload, { attempt }) => handler(payload, attempt));
+  const policy = new RetryPolicy({ backoffBaseMs: 5, backoffMaxMs: 20, horizonMs });
+  const queue = new InProcessJobQueue(handlers, policy, new JobFailures(audit as unknown as AuditLog), 2);
+  return { queue, audit };
+}
+
+describe('InProcessJobQueue', () => {
+  it('runs a job after enqueue returns, not during it', async () => {
+    const ran: string[] = [];
+    const { queue } = setUp(({ to }) => {
+      ran.push(to);
+      return Promise.resolve();
+    });
+    await queue.enqueue(greet, { to: 'a' });
+    expect(ran).toEqual([]);
+    await settle();
+    expect(ran).toEqual(['a']);
+  });
+
+  it('retries an outage with backoff until it succeeds', async () => {
+    const attempts: number[] = [];
+    const { queue, audit } = setUp((_payload, attempt) => {
+      attempts.push(attempt);
+      return attempt < 3 ? Promise.reject(new MailUnavailableError()) : Promise.resolve();
+    });
+    await queue.enqueue(greet, { to: 'a' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(audit.record).not.toHaveBeenCalled();
+    expect(await queue.depth()).toEqual({ waiting: 0, oldestAgeMs: 0 });
+  });
+
+  it('dead-letters a job that fails for good, with an audit line that names no payload', async () => {
+    const { queue, audit } = setUp(() => Promise.reject(new TypeError('boom')));
+    await queue.enqueue(greet, { to: 'secret@example.com' });
+    await settle();
+    expect(audit.record).toHaveBeenCalledWith(
+      'job.dead-lettered',
+      expect.objectContaining({ job: 'greet', attempts: '1', reason: 'TypeError' }),
+    );
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain('secret@example.com');
+  });
+
+  it('gives up on an outage at the horizon', async () => {
+    const { queue, audit } = setUp(() => Promise.reject(new MailUnavailableError()), 12);
+    await queue.enqueue(greet, { to: 'a' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(audit.record).toHaveBeenCalledWith('job.dead-lettered', expect.objectContaining({ job: 'greet' }));
+  });
+
+  it('drains due jobs at shutdown', async () => {
+    const ran: string[] = [];
+    const { queue } = setUp(async ({ to }) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      ran.push(to);
+    });
+    await Promise.all(['a', 'b', 'c'].map((to) => queue.enqueue(greet, { to })));
+    await queue.onApplicationShutdown();
+    expect(ran.sort()).toEqual(['a', 'b', 'c']);
+  });
+});

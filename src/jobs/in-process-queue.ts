@@ -1,0 +1,108 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { JobDefinition, QueuedJob } from './job';
+import { JobFailures } from './job-failures';
+import { JobHandlers, JobQueue, type QueueDepth } from './job-queue';
+import { RetryPolicy } from './retry-policy';
+
+interface Entry {
+  job: QueuedJob;
+  attempt: number;
+  enqueuedAt: number;
+  firstRunAt?: number;
+  dueAt: number;
+}
+
+/**
+ * The embedded default (one instance, no Redis): jobs wait in this process's memory and run with the
+ * same retry rules as the other engines. Shutdown drains what is due; what a crash loses (jobs not
+ * yet run, retries waiting for their backoff) is said in the docs.
+ */
+export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly waiting: Entry[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private idle?: () => void;
+  private closing = false;
+
+  constructor(
+    private readonly handlers: JobHandlers,
+    private readonly policy: RetryPolicy,
+    private readonly failures: JobFailures,
+    private readonly concurrency: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void> {
+    const at = this.now();
+    this.waiting.push({
+      job: { id: randomUUID(), name: job.name, payload },
+      attempt: 1,
+      enqueuedAt: at,
+      dueAt: at,
+    });
+    // After the caller's answer: the request never waits on its job's work.
+    setImmediate(() => this.pump());
+    return Promise.resolve();
+  }
+
+  depth(): Promise<QueueDepth> {
+    const oldest = Math.min(...this.waiting.map((entry) => entry.enqueuedAt));
+    return Promise.resolve({
+      waiting: this.waiting.length,
+      oldestAgeMs: this.waiting.length ? this.now() - oldest : 0,
+    });
+  }
+
+  /** Runs every job that is due, then stops; retries waiting for a later time are lost (logged). */
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (;;) {
+      this.pump();
+      if (this.running.size === 0) break;
+      await new Promise<void>((resolve) => (this.idle = resolve));
+    }
+    if (this.waiting.length > 0) {
+      this.logger.warn(`${this.waiting.length} job(s) waiting for a retry were dropped at shutdown`);
+    }
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency) {
+      const now = this.now();
+      const index = this.waiting.findIndex((entry) => entry.dueAt <= now);
+      if (index < 0) break;
+      const [entry] = this.waiting.splice(index, 1);
+      const run = this.run(entry).finally(() => {
+        this.running.delete(run);
+        if (this.running.size === 0) this.idle?.();
+        this.pump();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async run(entry: Entry): Promise<void> {
+    const firstRunAt = (entry.firstRunAt ??= this.now());
+    try {
+      await this.handlers.run(entry.job, entry.attempt);
+    } catch (error) {
+      const delay = this.policy.nextDelay(error, entry.attempt, firstRunAt, this.now());
+      if (delay === undefined) return this.failures.deadLettered(entry.job, entry.attempt, error);
+      this.failures.retrying(entry.job, entry.attempt, delay, error);
+      this.waiting.push({ ...entry, attempt: entry.attempt + 1, dueAt: this.now() + delay });
+      if (this.closing) return;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.pump();
+      }, delay);
+      timer.unref();
+      this.timers.add(timer);
+    }
+  }
+}

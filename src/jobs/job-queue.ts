@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { JobContext, JobDefinition, JobHandler, QueuedJob } from './job';
+
+export interface QueueDepth {
+  /** Jobs waiting to run, due now or later (retries included). */
+  waiting: number;
+  /** How long the oldest waiting job has waited; 0 when none waits. */
+  oldestAgeMs: number;
+}
+
+/**
+ * Where requests hand work over. Engines: in this process (the default), BullMQ on Redis (with
+ * REDIS_URL: jobs survive an instance and are shared by all), and more behind the same interface.
+ */
+export abstract class JobQueue {
+  /** Stores the job; it runs after the caller's answer, retried by the engine's rules. */
+  abstract enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void>;
+  abstract depth(): Promise<QueueDepth>;
+}
+
+/** Features register what runs each job kind; engines look the handler up by the job's name. */
+@Injectable()
+export class JobHandlers {
+  private readonly handlers = new Map<string, JobHandler<object>>();
+
+  register<Payload extends object>(job: JobDefinition<Payload>, handler: JobHandler<Payload>): void {
+    if (this.handlers.has(job.name)) throw new Error(`Job "${job.name}" has a handler already`);
+    this.handlers.set(job.name, handler as JobHandler<object>);
+  }
+
+  run(job: QueuedJob, attempt: number): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) return Promise.reject(new Error(`No handler for job "${job.name}"`));
+    const context: JobContext = { id: job.id, attempt };
+    return handler(job.payload, context);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * A job: work that a request hands over to run after the answer, e.g. the Cognito look-up, writes
+ * and mail of a signup. A job carries no secret (an address, a locale, a kind, a username): tokens
+ * are made inside the job, so a queue's store (Redis, SQS) never holds one.
+ */
+export interface JobDefinition<Payload> {
+  readonly name: string;
+  /** Type-only: ties the payload type to the name. */
+  readonly payload?: Payload;
+}
+
+/** Declares a job kind once, beside the feature that runs it. */
+export const defineJob = <Payload extends object>(name: string): JobDefinition<Payload> => ({ name });
+
+export interface JobContext {
+  /** Stable across retries of one job: a handler uses it to make a re-run idempotent. */
+  id: string;
+  /** 1 on the first run. */
+  attempt: number;
+}
+
+export type JobHandler<Payload> = (payload: Payload, context: JobContext) => Promise<void>;
+
+/** What every engine stores and hands to a worker. */
+export interface QueuedJob {
+  id: string;
+  name: string;
+  payload: object;
+}
