@@ -2,10 +2,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_NAME, findTemplatesDir, MailRenderer } from './mail-renderer';
-import { MAIL_TEMPLATES, MailTemplate } from './mail.types';
+import { MAIL_TEMPLATES, MailContexts, MailTemplate } from './mail.types';
 
 const LINK = 'https://app.example.com/activate?u=a&t=b';
-const CONTEXTS: Record<MailTemplate, Record<string, unknown>> = {
+const CONTEXTS: { [T in MailTemplate]: MailContexts[T] } = {
   activation: { activationUrl: LINK },
   'account-exists': {},
   'email-change': { confirmUrl: LINK },
@@ -35,10 +35,9 @@ describe('MailRenderer', () => {
       ['../de', 'en'],
     ])('%p → %p', (requested, expected) => {
       expect(renderer.resolveLocale(requested)).toBe(expected);
-      expect(renderer.render('activation', requested, CONTEXTS.activation)).toMatchObject({
-        locale: expected,
-        htmlTemplate: `${expected}/activation`,
-      });
+      const mail = renderer.render('activation', requested, CONTEXTS.activation);
+      expect(mail.locale).toBe(expected);
+      expect(mail.html).toContain(`<html lang="${expected}">`);
     });
   });
 
@@ -58,7 +57,41 @@ describe('MailRenderer', () => {
     expect(mail.subject).toBe('Schließen Sie Ihre Registrierung ab');
     expect(mail.text).toContain(`Passwort festlegen:\n${LINK}\n`);
     expect(mail.text).toContain('7 Tage');
-    expect(mail.htmlContext).toMatchObject({ activationUrl: LINK, lang: 'de', subject: mail.subject });
+    expect(mail.html).toContain('<html lang="de">');
+    expect(mail.html).toContain(`<title>${mail.subject}</title>`);
+    expect(mail.html).toContain('Passwort festlegen');
+    expect(hrefs(mail.html)).toEqual([LINK, LINK]);
+  });
+
+  it('puts the activation link in the HTML part as both button and copyable link', () => {
+    const { html } = renderer.render('activation', 'en', { activationUrl: LINK });
+
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
+    expect(html).toContain('<title>Finish creating your account</title>');
+    expect(html).toContain('<td class="header" style="');
+    expect(html).toContain('>Cognito Accounts</td>');
+    expect(html).toContain('expires in 7 days');
+    expect(hrefs(html)).toEqual([LINK, LINK]);
+    expect(html).toContain('>https://app.example.com/activate?u=a&amp;t=b</a>');
+  });
+
+  it('escapes the context in the HTML part', () => {
+    const { html, text } = renderer.render('email-changed', 'en', {
+      newEmail: 'new&<b>shiny</b>@example.com',
+    });
+
+    expect(html).toContain('<strong>new&amp;&lt;b&gt;shiny&lt;/b&gt;@example.com</strong>');
+    expect(html).not.toContain('<b>');
+    expect(text).toContain('was changed to new&<b>shiny</b>@example.com.');
+  });
+
+  it('inlines the layout CSS and leaves no style sheet behind', () => {
+    const { html } = renderer.render('activation', 'en', { activationUrl: LINK });
+
+    expect(html).not.toContain('<style');
+    expect(html).toMatch(/<body style="margin: 0;padding: 0;background-color: #f3f4f6;/);
+    expect(html).toMatch(/<a class="button" href="[^"]+" style="[^"]*background-color: #1d4ed8/);
+    expect(html).toMatch(/<p class="hint" style="margin: 0 0 16px;color: #4b5563;font-size: 14px;">/);
   });
 
   it.each(TEMPLATES)('has a localized subject and text for "%s" in every locale', (template) => {
@@ -70,6 +103,8 @@ describe('MailRenderer', () => {
       expect(mail.text.startsWith(`${APP_NAME}\n\n${mail.subject}\n\n`)).toBe(true);
       expect(mail.text).not.toMatch(/\n{3,}|[ \t]\n/);
       expect(mail.text.endsWith('.\n')).toBe(true);
+      expect(mail.html).toContain(`<title>${mail.subject}</title>`);
+      expect(mail.html).not.toContain('<style');
     }
     expect(de.subject).not.toBe(en.subject);
     expect(de.text).not.toBe(en.text);
@@ -98,10 +133,16 @@ describe('MailRenderer', () => {
     expect(without.text).toContain('"Forgot password"');
     expect(without.text).not.toContain('Sign in:');
     expect(withLink.text).toContain('Sign in:\nhttps://app.example.com/sign-in\n');
+    expect(hrefs(without.html)).toEqual([]);
+    expect(hrefs(withLink.html)).toEqual([
+      'https://app.example.com/sign-in',
+      'https://app.example.com/sign-in',
+    ]);
   });
 
   it('refuses a context without the link the template needs, without echoing the context', () => {
-    expect(() => renderer.render('activation', 'en', { confirmUrl: LINK })).toThrow(
+    const wrongContext = { confirmUrl: LINK } as unknown as MailContexts['activation'];
+    expect(() => renderer.render('activation', 'en', wrongContext)).toThrow(
       'The "activation" mail needs activationUrl in its context',
     );
     expect(() => renderer.render('email-changed', 'en', { newEmail: '' })).toThrow(/needs newEmail/);
@@ -130,14 +171,37 @@ describe('MailRenderer', () => {
       expect(() => new MailRenderer(dir)).toThrow(/email-change\.text\.hbs/);
     });
 
+    it('fails at construction when an HTML template is missing', () => {
+      rmSync(join(dir, 'de', 'email-changed.hbs'));
+
+      expect(() => new MailRenderer(dir)).toThrow(/email-changed\.hbs/);
+    });
+
     it('fails at construction when a template does not parse', () => {
       writeFileSync(join(dir, 'en', 'activation.text.hbs'), '{{#if activationUrl}}unclosed');
 
       expect(() => new MailRenderer(dir)).toThrow(/Invalid mail template .*activation\.text\.hbs/);
     });
 
+    it.each([join('en', 'activation.hbs'), join('layouts', 'main.hbs'), join('partials', 'button.hbs')])(
+      'fails at construction when %s does not parse',
+      (file) => {
+        writeFileSync(join(dir, file), '{{#if activationUrl}}unclosed');
+
+        expect(() => new MailRenderer(dir)).toThrow(/Invalid mail template /);
+      },
+    );
+
     it('fails on a field the context does not have instead of leaving a blank', () => {
       writeFileSync(join(dir, 'en', 'activation.text.hbs'), '{{activationLink}}');
+
+      expect(() => new MailRenderer(dir).render('activation', 'en', CONTEXTS.activation)).toThrow(
+        /"activationLink" not defined/,
+      );
+    });
+
+    it('fails on a field the HTML context does not have instead of leaving a blank', () => {
+      writeFileSync(join(dir, 'en', 'activation.hbs'), '<p>{{activationLink}}</p>');
 
       expect(() => new MailRenderer(dir).render('activation', 'en', CONTEXTS.activation)).toThrow(
         /"activationLink" not defined/,
@@ -161,3 +225,14 @@ describe('MailRenderer', () => {
     });
   });
 });
+
+/** Link targets as a browser reads them: attribute values with their character references decoded. */
+function hrefs(html: string): string[] {
+  return [...html.matchAll(/href="([^"]*)"/g)].map(([, value]) =>
+    value
+      .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&'),
+  );
+}

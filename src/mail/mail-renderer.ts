@@ -1,15 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inline } from '@css-inline/css-inline';
 import Handlebars from 'handlebars';
-import { MAIL_TEMPLATES, MailTemplate } from './mail.types';
+import { MAIL_TEMPLATES, MailContexts, MailTemplate } from './mail.types';
 
 export const APP_NAME = 'Cognito Accounts';
 export const DEFAULT_LOCALE = 'en';
-/** Layout of the HTML part, relative to the templates folder; the mailer's Handlebars adapter applies it. */
-export const HTML_LAYOUT = 'layouts/main';
-export const PARTIALS_DIR = 'partials';
 
+const HTML_LAYOUT = 'layouts/main.hbs';
 const TEXT_LAYOUT = 'layouts/main.text.hbs';
+const PARTIALS_DIR = 'partials';
+const HTML_SUFFIX = '.hbs';
 const TEXT_SUFFIX = '.text.hbs';
 const SUBJECTS_FILE = 'subjects.json';
 const MAIL_TEMPLATE_NAMES = Object.keys(MAIL_TEMPLATES) as MailTemplate[];
@@ -18,17 +19,18 @@ export interface RenderedMail {
   /** The locale folder that was used, e.g. `de` for a request in `de-AT`. */
   locale: string;
   subject: string;
+  /** The whole HTML document, with the layout's CSS inlined into `style` attributes. */
+  html: string;
   text: string;
-  /** Template for the mailer's Handlebars adapter, relative to the templates folder, e.g. `de/activation`. */
-  htmlTemplate: string;
-  /** What the HTML template and layout see: the caller's context plus `appName`, `lang` and `subject`. */
-  htmlContext: Record<string, unknown>;
 }
+
+type Template = Handlebars.TemplateDelegate;
 
 interface LocaleTemplates {
   folder: string;
-  subjects: Record<MailTemplate, Handlebars.TemplateDelegate>;
-  texts: Record<MailTemplate, Handlebars.TemplateDelegate>;
+  subjects: Record<MailTemplate, Template>;
+  htmls: Record<MailTemplate, Template>;
+  texts: Record<MailTemplate, Template>;
 }
 
 /**
@@ -45,30 +47,36 @@ export function findTemplatesDir(from: string = __dirname): string {
 }
 
 /**
- * Picks the locale, the subject and renders the plain-text part; the HTML part is rendered by the
- * mailer's Handlebars adapter from `htmlTemplate`. Everything is read and compiled once, at
- * construction, so a missing template or subject fails at boot rather than on the first send.
+ * Renders a whole message in the recipient's locale: subject, HTML part and plain-text part. Every
+ * template is read and compiled once, at construction, so a missing template or subject fails at boot
+ * rather than on the first send.
  *
- * The text part uses its own Handlebars instance without HTML escaping, so a link such as
- * `?u=a&t=b` appears verbatim. It registers the `partials/*.text.hbs` variants under the same names
- * as their HTML twins, so a message template calls `{{> button ...}}` in both formats.
+ * Two Handlebars instances, one per format. The HTML one escapes and wraps the message in
+ * `layouts/main.hbs`, whose style sheet is then inlined into `style` attributes, since many mail
+ * clients drop `<style>`. The text one does not escape, so a link such as `?u=a&t=b` appears
+ * verbatim, and wraps the message in `layouts/main.text.hbs`. Each registers its own variant of
+ * every partial under the same name (`button.hbs`, `button.text.hbs` → `button`), so a message
+ * template calls `{{> button ...}}` in both formats.
  */
 export class MailRenderer {
-  private readonly handlebars = Handlebars.create();
-  private readonly textLayout: Handlebars.TemplateDelegate;
+  private readonly html = Handlebars.create();
+  private readonly text = Handlebars.create();
+  private readonly htmlLayout: Template;
+  private readonly textLayout: Template;
   /** Lower-cased locale tag → templates of that locale folder. */
   private readonly locales = new Map<string, LocaleTemplates>();
 
   constructor(private readonly templatesDir: string) {
-    const partialsDir = join(templatesDir, PARTIALS_DIR);
-    for (const file of readdirSync(partialsDir).filter((name) => name.endsWith(TEXT_SUFFIX))) {
-      this.handlebars.registerPartial(
-        file.slice(0, -TEXT_SUFFIX.length),
-        this.read(join(PARTIALS_DIR, file)),
-      );
+    for (const file of readdirSync(join(templatesDir, PARTIALS_DIR)).sort()) {
+      const path = join(PARTIALS_DIR, file);
+      if (file.endsWith(TEXT_SUFFIX)) {
+        this.text.registerPartial(file.slice(0, -TEXT_SUFFIX.length), this.parsed(path));
+      } else if (file.endsWith(HTML_SUFFIX)) {
+        this.html.registerPartial(file.slice(0, -HTML_SUFFIX.length), this.parsed(path));
+      }
     }
-    this.textLayout = this.compile(TEXT_LAYOUT);
-    this.read(`${HTML_LAYOUT}.hbs`);
+    this.htmlLayout = this.compileHtml(HTML_LAYOUT);
+    this.textLayout = this.compileText(TEXT_LAYOUT);
 
     for (const entry of readdirSync(templatesDir, { withFileTypes: true })) {
       if (entry.isDirectory() && existsSync(join(templatesDir, entry.name, SUBJECTS_FILE))) {
@@ -92,56 +100,68 @@ export class MailRenderer {
     return (match || this.locales.get(DEFAULT_LOCALE)!).folder;
   }
 
-  render(template: MailTemplate, locale: string | undefined, context: Record<string, unknown>): RenderedMail {
+  render<T extends MailTemplate>(
+    template: T,
+    locale: string | undefined,
+    context: MailContexts[T],
+  ): RenderedMail {
+    const fields = context as Record<string, unknown>;
     const missing = MAIL_TEMPLATES[template].filter(
-      (key) => typeof context[key] !== 'string' || !context[key],
+      (key: string) => typeof fields[key] !== 'string' || !fields[key],
     );
     if (missing.length > 0) {
       throw new Error(`The "${template}" mail needs ${missing.join(', ')} in its context`);
     }
     const folder = this.resolveLocale(locale);
-    const { subjects, texts } = this.locales.get(folder.toLowerCase())!;
-    const base = { ...context, appName: APP_NAME, lang: folder };
+    const { subjects, htmls, texts } = this.locales.get(folder.toLowerCase())!;
+    const base = { ...fields, appName: APP_NAME, lang: folder };
     const subject = subjects[template](base);
-    const htmlContext = { ...base, subject };
-    const body = texts[template](htmlContext);
+    const data = { ...base, subject };
     return {
       locale: folder,
       subject,
-      text: tidy(this.textLayout({ ...htmlContext, body })),
-      htmlTemplate: `${folder}/${template}`,
-      htmlContext,
+      html: inline(this.htmlLayout({ ...data, body: htmls[template](data) })),
+      text: tidy(this.textLayout({ ...data, body: texts[template](data) })),
     };
   }
 
   private loadLocale(folder: string): LocaleTemplates {
     const subjectsFile = join(folder, SUBJECTS_FILE);
     const subjects = JSON.parse(this.read(subjectsFile)) as Record<string, unknown>;
-    const locale = { folder, subjects: {}, texts: {} } as LocaleTemplates;
+    const locale = { folder, subjects: {}, htmls: {}, texts: {} } as LocaleTemplates;
     for (const name of MAIL_TEMPLATE_NAMES) {
       const subject = subjects[name];
       if (typeof subject !== 'string' || subject.trim() === '') {
         throw new Error(`${join(this.templatesDir, subjectsFile)} has no subject for "${name}"`);
       }
-      this.read(join(folder, `${name}.hbs`));
-      locale.subjects[name] = this.compileSource(subject, subjectsFile);
-      locale.texts[name] = this.compile(join(folder, `${name}${TEXT_SUFFIX}`));
+      // The subject is plain text: it is escaped where the HTML layout prints it (`<title>`).
+      locale.subjects[name] = this.text.compile(this.parsed(subjectsFile, subject), {
+        noEscape: true,
+        strict: true,
+      });
+      locale.htmls[name] = this.compileHtml(join(folder, `${name}${HTML_SUFFIX}`));
+      locale.texts[name] = this.compileText(join(folder, `${name}${TEXT_SUFFIX}`));
     }
     return locale;
   }
 
-  private compile(file: string): Handlebars.TemplateDelegate {
-    return this.compileSource(this.read(file), file);
+  /** Strict: a field the context lacks is an error, not an empty string in a customer's inbox. */
+  private compileHtml(file: string): Template {
+    return this.html.compile(this.parsed(file), { strict: true });
   }
 
-  /** Strict: a field the context lacks is an error, not an empty string in a customer's inbox. */
-  private compileSource(source: string, file: string): Handlebars.TemplateDelegate {
+  private compileText(file: string): Template {
+    return this.text.compile(this.parsed(file), { noEscape: true, strict: true });
+  }
+
+  /** The source of a template, once Handlebars has parsed it: compile() alone defers that to the first render. */
+  private parsed(file: string, source = this.read(file)): string {
     try {
-      this.handlebars.parse(source);
+      Handlebars.parse(source);
     } catch (error) {
       throw new Error(`Invalid mail template ${join(this.templatesDir, file)}`, { cause: error });
     }
-    return this.handlebars.compile(source, { noEscape: true, strict: true });
+    return source;
   }
 
   private read(file: string): string {

@@ -1,15 +1,13 @@
-import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { MailerModule, MailerOptions } from '@nestjs-modules/mailer';
 import type { MailDefaults } from 'nodemailer';
-import { HandlebarsAdapter } from '@nestjs-modules/mailer/adapters/handlebars.adapter';
 import { mailConfig } from '../config/configuration';
-import { findTemplatesDir, HTML_LAYOUT, MailRenderer, PARTIALS_DIR } from './mail-renderer';
+import { findTemplatesDir, MailRenderer } from './mail-renderer';
 import { MailService } from './mail.service';
 
+/** The mailer only sends: MailRenderer has already rendered subject, HTML and text. */
 function mailerOptions({ smtpUrl, from, timeoutMs }: ConfigType<typeof mailConfig>): MailerOptions {
-  const templatesDir = findTemplatesDir();
   // The mailer types `defaults` as transport options; nodemailer 10's own types keep message defaults
   // apart, so a literal `from` is rejected there although createTransport(transport, defaults) applies it.
   const defaults: MailDefaults = { from };
@@ -25,12 +23,6 @@ function mailerOptions({ smtpUrl, from, timeoutMs }: ConfigType<typeof mailConfi
       socketTimeout: timeoutMs,
     },
     defaults,
-    template: {
-      dir: templatesDir,
-      adapter: new HandlebarsAdapter(undefined, { inlineCssEnabled: true }),
-      options: { strict: true },
-    },
-    options: { partials: { dir: join(templatesDir, PARTIALS_DIR) }, layout: HTML_LAYOUT },
   };
 }
 

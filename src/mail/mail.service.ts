@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MailerService } from '@nestjs-modules/mailer';
 import { MailUnavailableError } from '../common/errors';
 import { MailRenderer } from './mail-renderer';
-import { MailMessage } from './mail.types';
+import { MailMessage, MailTemplate } from './mail.types';
 
-export type { MailMessage, MailTemplate } from './mail.types';
+export type { MailContexts, MailMessage, MailTemplate } from './mail.types';
 
 @Injectable()
 export class MailService {
@@ -16,20 +16,15 @@ export class MailService {
   ) {}
 
   /**
-   * Sends one multipart/alternative message: the HTML part rendered by the mailer (layout, partials,
-   * inlined CSS), the text part and the subject by MailRenderer, both in the recipient's locale.
+   * Sends one multipart/alternative message, subject, HTML and text part rendered by MailRenderer in
+   * the recipient's locale. No `context` goes to the mailer: it would substitute `{{key}}` in the
+   * finished subject and HTML a second time.
    * @throws MailUnavailableError when the SMTP server cannot be reached or refuses the message.
    */
-  async send(message: MailMessage): Promise<void> {
-    const mail = this.renderer.render(message.template, message.locale, message.context);
+  async send<T extends MailTemplate>(message: MailMessage<T>): Promise<void> {
+    const { subject, html, text } = this.renderer.render(message.template, message.locale, message.context);
     try {
-      await this.mailer.sendMail({
-        to: message.to,
-        subject: mail.subject,
-        text: mail.text,
-        template: mail.htmlTemplate,
-        context: mail.htmlContext,
-      });
+      await this.mailer.sendMail({ to: message.to, subject, html, text });
     } catch (error) {
       // The context holds secret links: log which mail failed and why, never what it contained.
       this.logger.error(`Could not send the "${message.template}" mail: ${failureReason(error)}`);

@@ -1,20 +1,34 @@
 /**
- * Every message the service sends, with the context keys its templates need. Each locale folder
- * under `templates/` holds `<name>.hbs` (HTML), `<name>.text.hbs` (plain text) and a subject for it.
+ * Every message the service sends, with the context its templates see. Each locale folder under
+ * `templates/` holds `<name>.hbs` (HTML), `<name>.text.hbs` (plain text) and a subject for it.
+ */
+export interface MailContexts {
+  activation: { activationUrl: string };
+  /** The sign-in button appears only when a link is given. */
+  'account-exists': { signInUrl?: string };
+  'email-change': { confirmUrl: string };
+  'email-changed': { newEmail: string };
+}
+
+export type MailTemplate = keyof MailContexts;
+
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+
+/**
+ * The context keys each template cannot do without, checked again at run time: the types keep a
+ * key from being forgotten, not from being an empty string.
  */
 export const MAIL_TEMPLATES = {
   activation: ['activationUrl'],
   'account-exists': [],
   'email-change': ['confirmUrl'],
   'email-changed': ['newEmail'],
-} as const satisfies Record<string, readonly string[]>;
+} as const satisfies { [T in MailTemplate]: readonly RequiredKeys<MailContexts[T]>[] };
 
-export type MailTemplate = keyof typeof MAIL_TEMPLATES;
-
-export interface MailMessage {
+export interface MailMessage<T extends MailTemplate = MailTemplate> {
   to: string;
-  template: MailTemplate;
+  template: T;
   /** A BCP 47 tag such as `de` or `de-AT`; unknown or missing locales fall back to English. */
   locale?: string;
-  context: Record<string, unknown>;
+  context: MailContexts[T];
 }
