@@ -4,9 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { appConfig, cognitoConfig, demoConfig, type TrustProxy } from './config/configuration';
 import { serveDemoPages } from './demo/demo-pages';
+import { parseJsonBody } from './common/json-body';
 import { apiHeaders, pageHeaders } from './common/security-headers';
 import { PINO } from './logging/logging.module';
 import { PinoLogger } from './logging/pino-logger';
@@ -29,11 +30,54 @@ export const APP_OPTIONS = {
   return503OnClosing: true,
 } as const satisfies NestApplicationOptions;
 
+/** How long a client may take, and how many connections it may hold: slow clients cannot pin the server. */
+export interface HttpLimits {
+  /** Until the request's headers are complete. */
+  headersTimeoutMs: number;
+  /** Until the whole request (headers and body) has arrived. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections over this are closed at once. */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+};
+
+/**
+ * Node checks the header and request timeouts on an interval (30 s by default, which would let a
+ * slow client hold a connection three times the header timeout): check every second instead.
+ */
+function serverFactory(limits: HttpLimits) {
+  return (handler: RequestListener) => {
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: 1_000,
+      },
+      handler,
+    );
+    server.maxConnections = limits.maxConnections;
+    return server;
+  };
+}
+
 /** The HTTP adapter, shared by main and the e2e tests (Fastify options can only be set here). */
-export function createAdapter(trustProxy: TrustProxy = false): FastifyAdapter {
+export function createAdapter(
+  trustProxy: TrustProxy = false,
+  limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy,
+    serverFactory: serverFactory(limits),
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];
@@ -101,10 +145,24 @@ function addRequestHooks(app: NestFastifyApplication): void {
   }
 }
 
+/** JSON bodies with depth and size bounds checked before anything else reads them. */
+function useBoundedJsonParser(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}
+
 /** Everything main.ts and the e2e tests both need on top of the module graph. */
 export function configureApp(app: NestFastifyApplication): void {
   app.useLogger(app.get(PinoLogger));
   addRequestHooks(app);
+  useBoundedJsonParser(app);
   const { corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   if (corsOrigins.length > 0) {
     app.enableCors({
