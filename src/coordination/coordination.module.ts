@@ -2,9 +2,9 @@ import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs
 import type { ConfigType } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { rateLimitConfig } from '../config/configuration';
-import { COUNTER_STORE, KEYED_LOCK } from './coordination.types';
-import { MemoryCounterStore, MemoryLock } from './memory-coordination';
-import { RedisCounterStore, RedisLock } from './redis-coordination';
+import { COUNTER_STORE, KEYED_LOCK, RECORD_STORE } from './coordination.types';
+import { MemoryCounterStore, MemoryLock, MemoryRecordStore } from './memory-coordination';
+import { RedisCounterStore, RedisLock, RedisRecordStore } from './redis-coordination';
 
 const REDIS = Symbol('Redis');
 
@@ -32,8 +32,13 @@ const REDIS = Symbol('Redis');
       inject: [REDIS],
       useFactory: (redis: Redis | null) => (redis ? new RedisLock(redis) : new MemoryLock()),
     },
+    {
+      provide: RECORD_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) => (redis ? new RedisRecordStore(redis) : new MemoryRecordStore()),
+    },
   ],
-  exports: [COUNTER_STORE, KEYED_LOCK],
+  exports: [COUNTER_STORE, KEYED_LOCK, RECORD_STORE],
 })
 export class CoordinationModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {}

@@ -18,5 +18,15 @@ export interface KeyedLock {
   run<T>(key: string, work: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * Short-lived records shared by every instance (memory: this process only): which account was just
+ * given an address, when a user's sessions were ended. Each record expires on its own.
+ */
+export interface RecordStore {
+  put(key: string, value: string, ttlMs: number): Promise<void>;
+  get(key: string): Promise<string | undefined>;
+}
+
 export const COUNTER_STORE = Symbol('CounterStore');
+export const RECORD_STORE = Symbol('RecordStore');
 export const KEYED_LOCK = Symbol('KeyedLock');

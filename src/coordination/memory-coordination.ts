@@ -1,5 +1,5 @@
 import { KeyedMutex } from '../common/keyed-mutex';
-import type { CounterStore, KeyedLock, WindowCount } from './coordination.types';
+import type { CounterStore, KeyedLock, RecordStore, WindowCount } from './coordination.types';
 
 /** In-process counters; windows that have ended are dropped on the way. */
 export class MemoryCounterStore implements CounterStore {
@@ -37,5 +37,26 @@ export class MemoryLock implements KeyedLock {
 
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     return this.mutex.run(key, work);
+  }
+}
+
+/** In-process records; expired ones are dropped when read, and swept at most once a minute. */
+export class MemoryRecordStore implements RecordStore {
+  private readonly records = new Map<string, { value: string; expiresAt: number }>();
+  private lastSweep = Date.now();
+
+  put(key: string, value: string, ttlMs: number): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep > 60_000) {
+      this.lastSweep = now;
+      for (const [k, record] of this.records) if (record.expiresAt <= now) this.records.delete(k);
+    }
+    this.records.set(key, { value, expiresAt: now + ttlMs });
+    return Promise.resolve();
+  }
+
+  get(key: string): Promise<string | undefined> {
+    const record = this.records.get(key);
+    return Promise.resolve(record && record.expiresAt > Date.now() ? record.value : undefined);
   }
 }

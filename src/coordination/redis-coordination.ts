@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../common/errors';
 import { KeyedMutex } from '../common/keyed-mutex';
-import type { CounterStore, KeyedLock, WindowCount } from './coordination.types';
+import type { CounterStore, KeyedLock, RecordStore, WindowCount } from './coordination.types';
 
 const PREFIX = 'cognito-accounts:';
 
@@ -88,5 +88,19 @@ export class RedisLock implements KeyedLock {
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
     }
     return holder;
+  }
+}
+
+export class RedisRecordStore implements RecordStore {
+  constructor(private readonly redis: Redis) {}
+
+  async put(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis
+      .set(`${PREFIX}record:${key}`, value, 'PX', Math.max(1, Math.ceil(ttlMs)))
+      .catch(unavailable);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(`${PREFIX}record:${key}`).catch(unavailable)) ?? undefined;
   }
 }
