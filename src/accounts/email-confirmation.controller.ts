@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-responses';
-import { Public } from '../common/auth/public.decorator';
+import { Public } from '../auth/public.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { ConfirmEmailDto, ConfirmEmailResponseDto } from './dto/email-change.dto';
 import { EmailChangeService } from './email-change.service';

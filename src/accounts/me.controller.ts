@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-responses';
-import { Authenticated } from '../common/auth/authenticated.decorator';
-import { CurrentUser } from '../common/auth/current-user.decorator';
-import type { Principal } from '../cognito/access-token.verifier';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { Principal } from '../auth/principal';
 import { UpdateEmailDto } from './dto/email-change.dto';
 import { ProfileDto } from './dto/profile.dto';
 import { AcceptedResponseDto } from './dto/signup.dto';
