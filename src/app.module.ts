@@ -1,12 +1,13 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
+import { AccessTokenGuard } from './auth/access-token.guard';
+import { AuthModule } from './auth/auth.module';
 import { CognitoModule } from './cognito/cognito.module';
 import { LoggingModule } from './logging/logging.module';
 import { CoordinationModule } from './coordination/coordination.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { AccessTokenGuard } from './common/auth/access-token.guard';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
@@ -16,6 +17,7 @@ import { HealthController } from './health/health.controller';
     AppConfigModule,
     LoggingModule,
     CoordinationModule,
+    AuthModule,
     CognitoModule,
     RateLimitModule,
     AccountsModule,
@@ -34,7 +36,7 @@ import { HealthController } from './health/health.controller';
     },
     { provide: APP_FILTER, useClass: DomainExceptionFilter },
     // Default deny: every route needs a frontend access token unless it is marked @Public().
-    { provide: APP_GUARD, useClass: AccessTokenGuard },
+    { provide: APP_GUARD, useExisting: AccessTokenGuard },
     // After authentication, so per-user limits know the user.
     { provide: APP_GUARD, useExisting: RateLimitGuard },
   ],

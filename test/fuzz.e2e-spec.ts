@@ -2,7 +2,7 @@ import { ListUsersCommand, type UserType } from '@aws-sdk/client-cognito-identit
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
-import { ResendActivationDto } from '../src/accounts/dto/signup.dto';
+import { ResendActivationDto } from '../src/accounts/signup/dto/signup.dto';
 import { activatedUser } from './support/flows';
 import { startStack, type TestStack } from './support/stack';
 

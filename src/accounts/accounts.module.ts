@@ -3,16 +3,16 @@ import { Clock } from '../common/clock';
 import { CognitoModule } from '../cognito/cognito.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
-import { EmailChangeService } from './email-change.service';
-import { EmailConfirmationController } from './email-confirmation.controller';
-import { MeController } from './me.controller';
-import { ProfileService } from './profile.service';
-import { SignupController } from './signup.controller';
-import { SignupService } from './signup.service';
+import { EmailChangeController } from './email-change/email-change.controller';
+import { EmailChangeService } from './email-change/email-change.service';
+import { ProfileController } from './profile/profile.controller';
+import { ProfileService } from './profile/profile.service';
+import { SignupController } from './signup/signup.controller';
+import { SignupService } from './signup/signup.service';
 
 @Module({
   imports: [CognitoModule, MailModule, RateLimitModule],
-  controllers: [SignupController, MeController, EmailConfirmationController],
+  controllers: [SignupController, ProfileController, EmailChangeController],
   providers: [SignupService, ProfileService, EmailChangeService, Clock],
 })
 export class AccountsModule {}

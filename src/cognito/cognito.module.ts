@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AccessTokenVerifier } from './access-token.verifier';
 import { CognitoService } from './cognito.service';
 
 @Module({
-  providers: [CognitoService, AccessTokenVerifier],
-  exports: [CognitoService, AccessTokenVerifier],
+  providers: [CognitoService],
+  exports: [CognitoService],
 })
 export class CognitoModule {}

@@ -7,97 +7,39 @@ import {
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
-  AttributeType,
   CognitoIdentityProviderClient,
   ListUsersCommand,
-  UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import {
-  EmailTakenError,
-  IdentityProviderUnavailableError,
-  InvalidPasswordError,
-  NotAuthorizedError,
-  UserNotFoundError,
-} from '../common/errors';
+import { NotAuthorizedError } from '../common/errors';
 import { ExpiringCache } from '../common/expiring-cache';
 import { cognitoConfig } from '../config/configuration';
+import {
+  Account,
+  challengeEmail,
+  EMAIL,
+  EMAIL_VERIFIED,
+  LOCALE,
+  NewAccount,
+  PENDING_ATTRIBUTES,
+  toAccount,
+  toAttributes,
+  TRUE,
+} from './account';
+import { PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
+import { toDomainError } from './cognito-errors';
 
 /** How long a profile read may be answered from memory (GET /accounts/me). */
 const RECENT_READ_MS = 5_000;
 const RECENT_READS_KEPT = 10_000;
 
-/** A user as this service sees it: no AWS types leave this module. */
-export interface PoolUser {
-  username: string;
-  /** FORCE_CHANGE_PASSWORD until the activation link has been used. */
-  status: string;
-  createdAt: Date;
-  attributes: Record<string, string>;
-}
-
-/** The state of an account that is waiting for its activation (a NEW_PASSWORD_REQUIRED challenge). */
+/** An invited account waiting for its activation (a NEW_PASSWORD_REQUIRED challenge). */
 export interface PendingActivation {
   session: string;
-  /** The user's attributes as Cognito hands them with the challenge (may be empty). */
-  attributes: Record<string, string>;
+  /** The email as Cognito hands it with the challenge (it may hand none). */
+  email?: string;
 }
-
-/** Exceptions that mean "try again later": throttling, Cognito's own faults, the network. */
-const UNAVAILABLE = new Set([
-  'TooManyRequestsException',
-  'LimitExceededException',
-  'InternalErrorException',
-  'ServiceUnavailable',
-  'ThrottlingException',
-  'TimeoutError',
-  'RequestTimeout',
-  'AbortError',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
-const PROGRAMMING_ERRORS = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError']);
-
-/** Translates an SDK failure into a domain error at this boundary, by the exception's name. */
-export function toDomainError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const name = error.name;
-  const code = (error as { code?: string }).code;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (name === 'UserNotFoundException') return new UserNotFoundError({ cause: error });
-  if (name === 'NotAuthorizedException') return new NotAuthorizedError({ cause: error });
-  // Real Cognito only: a verified email that is another user's alias already.
-  if (name === 'AliasExistsException') return new EmailTakenError({ cause: error });
-  if (name === 'InvalidPasswordException') return new InvalidPasswordError(error.message, { cause: error });
-  if (UNAVAILABLE.has(name) || (code && UNAVAILABLE.has(code)) || (status !== undefined && status >= 500)) {
-    return new IdentityProviderUnavailableError({ cause: error });
-  }
-  // No HTTP answer at all and no service fault: the network failed (a dropped connection, an
-  // unreachable host), whatever name the SDK's wrapper gave it. Bugs of ours keep their 500.
-  if (status === undefined && !('$fault' in error) && !PROGRAMMING_ERRORS.has(name)) {
-    return new IdentityProviderUnavailableError({ cause: error });
-  }
-  return error;
-}
-
-const toRecord = (attributes: AttributeType[] = []): Record<string, string> =>
-  Object.fromEntries(attributes.map(({ Name, Value }) => [Name ?? '', Value ?? '']));
-
-const toAttributes = (record: Record<string, string>): AttributeType[] =>
-  Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
-
-const toPoolUser = (user: UserType): PoolUser => ({
-  username: user.Username ?? '',
-  status: user.UserStatus ?? 'UNKNOWN',
-  createdAt: user.UserCreateDate ?? new Date(0),
-  attributes: toRecord(user.Attributes),
-});
 
 /**
  * The one wrapper over the Cognito SDK. Every call goes through the backend app client / admin
@@ -106,8 +48,8 @@ const toPoolUser = (user: UserType): PoolUser => ({
 @Injectable()
 export class CognitoService implements OnModuleDestroy {
   private readonly client: CognitoIdentityProviderClient;
-  /** Users read lately, for getRecentUser; every write through this wrapper drops the user's entry. */
-  private readonly recentReads = new ExpiringCache<PoolUser>(RECENT_READS_KEPT);
+  /** Accounts read lately, for getRecentAccount; every write through this wrapper drops the user's entry. */
+  private readonly recentReads = new ExpiringCache<Account>(RECENT_READS_KEPT);
 
   constructor(@Inject(cognitoConfig.KEY) private readonly config: ConfigType<typeof cognitoConfig>) {
     this.client = new CognitoIdentityProviderClient({
@@ -132,9 +74,9 @@ export class CognitoService implements OnModuleDestroy {
     this.client.destroy();
   }
 
-  /** Every user whose email attribute equals the address (all pages). */
-  async findUsersByEmail(email: string): Promise<PoolUser[]> {
-    const users: PoolUser[] = [];
+  /** Every account whose email equals the address (all pages). */
+  async findAccountsByEmail(email: string): Promise<Account[]> {
+    const accounts: Account[] = [];
     let token: string | undefined;
     do {
       const page = await this.call((c) =>
@@ -146,18 +88,18 @@ export class CognitoService implements OnModuleDestroy {
           }),
         ),
       );
-      users.push(...(page.Users ?? []).map(toPoolUser));
+      accounts.push(...(page.Users ?? []).map(toAccount));
       token = page.PaginationToken;
     } while (token);
-    return users;
+    return accounts;
   }
 
-  /** Creates a user without any Cognito message; the caller sends its own. */
-  async createUser(
+  /** Creates an invited account without any Cognito message; the caller sends its own. */
+  async createInvitedAccount(
     username: string,
     temporaryPassword: string,
-    attributes: Record<string, string>,
-  ): Promise<PoolUser> {
+    { email, locale }: NewAccount,
+  ): Promise<Account> {
     const { User } = await this.call((c) =>
       c.send(
         new AdminCreateUserCommand({
@@ -165,15 +107,15 @@ export class CognitoService implements OnModuleDestroy {
           Username: username,
           TemporaryPassword: temporaryPassword,
           MessageAction: 'SUPPRESS',
-          UserAttributes: toAttributes(attributes),
+          UserAttributes: toAttributes({ [EMAIL]: email, ...(locale ? { [LOCALE]: locale } : {}) }),
         }),
       ),
     );
-    return toPoolUser(User ?? { Username: username });
+    return toAccount(User ?? { Username: username });
   }
 
-  /** Replaces a not-yet-activated user's temporary password (the old activation link stops working). */
-  async setTemporaryPassword(username: string, temporaryPassword: string): Promise<void> {
+  /** A fresh temporary password for an invited account (its earlier activation link stops working). */
+  async renewInvitation(username: string, temporaryPassword: string): Promise<void> {
     this.recentReads.delete(username);
     await this.call((c) =>
       c.send(
@@ -191,48 +133,66 @@ export class CognitoService implements OnModuleDestroy {
    * The user as read at most RECENT_READ_MS ago (by this instance): for showing a profile, never for
    * checking a secret. Writes made here are seen at once; another instance's after RECENT_READ_MS.
    */
-  async getRecentUser(username: string): Promise<PoolUser> {
-    return this.recentReads.get(username) ?? (await this.getUser(username));
+  async getRecentAccount(username: string): Promise<Account> {
+    return this.recentReads.get(username) ?? (await this.getAccount(username));
   }
 
-  /** The user as Cognito has it now. */
-  async getUser(username: string): Promise<PoolUser> {
+  /** The account as Cognito has it now. */
+  async getAccount(username: string): Promise<Account> {
     const user = await this.call((c) =>
       c.send(new AdminGetUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
     );
-    const poolUser = toPoolUser({ ...user, Attributes: user.UserAttributes });
-    this.recentReads.set(username, poolUser, Date.now() + RECENT_READ_MS);
-    return poolUser;
+    const account = toAccount({ ...user, Attributes: user.UserAttributes });
+    this.recentReads.set(username, account, Date.now() + RECENT_READ_MS);
+    return account;
   }
 
-  async updateAttributes(username: string, attributes: Record<string, string>): Promise<void> {
-    this.recentReads.delete(username);
-    await this.call((c) =>
-      c.send(
-        new AdminUpdateUserAttributesCommand({
-          UserPoolId: this.config.userPoolId,
-          Username: username,
-          UserAttributes: toAttributes(attributes),
-        }),
-      ),
-    );
+  /** The account's email is verified (so password reset works for it). */
+  async markEmailVerified(username: string): Promise<void> {
+    await this.updateAttributes(username, { [EMAIL_VERIFIED]: TRUE });
   }
 
-  /** Removes attributes; removing one that is not set is not an error. */
-  async deleteAttributes(username: string, names: string[]): Promise<void> {
-    this.recentReads.delete(username);
-    await this.call((c) =>
-      c.send(
-        new AdminDeleteUserAttributesCommand({
-          UserPoolId: this.config.userPoolId,
-          Username: username,
-          UserAttributeNames: names,
-        }),
-      ),
-    );
+  /** Stores a new address and its sealed secret, replacing any earlier pending change. */
+  async storePendingEmailChange(username: string, email: string, sealedSecret: string): Promise<void> {
+    await this.updateAttributes(username, {
+      [PENDING_EMAIL_ATTRIBUTE]: email,
+      [VERIFICATION_ATTRIBUTE]: sealedSecret,
+    });
   }
 
-  async deleteUser(username: string): Promise<void> {
+  /**
+   * Makes `email` the account's verified address and overwrites the pending change's secret with
+   * `spentMarker`, in one call: either all of it happens or none.
+   */
+  async applyEmailChange(username: string, email: string, spentMarker: string): Promise<void> {
+    await this.updateAttributes(username, {
+      [EMAIL]: email,
+      [EMAIL_VERIFIED]: TRUE,
+      [VERIFICATION_ATTRIBUTE]: spentMarker,
+    });
+  }
+
+  /**
+   * Removes a pending change. Given the account as read, only what it holds is removed (removing an
+   * attribute a user lacks is an error in moto) and nothing is called when it holds none: answers
+   * whether anything was removed. Without it both attributes are removed.
+   */
+  async clearPendingEmailChange(
+    username: string,
+    read?: Pick<Account, 'pendingEmail' | 'pendingEmailSecret'>,
+  ): Promise<boolean> {
+    const names = read
+      ? [
+          ...(read.pendingEmail !== undefined ? [PENDING_EMAIL_ATTRIBUTE] : []),
+          ...(read.pendingEmailSecret !== undefined ? [VERIFICATION_ATTRIBUTE] : []),
+        ]
+      : PENDING_ATTRIBUTES;
+    if (names.length === 0) return false;
+    await this.deleteAttributes(username, names);
+    return true;
+  }
+
+  async deleteAccount(username: string): Promise<void> {
     this.recentReads.delete(username);
     await this.call((c) =>
       c.send(new AdminDeleteUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
@@ -255,7 +215,7 @@ export class CognitoService implements OnModuleDestroy {
       ),
     );
     if (result.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || !result.Session) throw new NotAuthorizedError();
-    return { session: result.Session, attributes: parseChallengeAttributes(result.ChallengeParameters) };
+    return { session: result.Session, email: challengeEmail(result.ChallengeParameters) };
   }
 
   /** Answers the NEW_PASSWORD_REQUIRED challenge; the tokens Cognito returns are discarded. */
@@ -274,6 +234,32 @@ export class CognitoService implements OnModuleDestroy {
     );
   }
 
+  private async updateAttributes(username: string, attributes: Record<string, string>): Promise<void> {
+    this.recentReads.delete(username);
+    await this.call((c) =>
+      c.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: this.config.userPoolId,
+          Username: username,
+          UserAttributes: toAttributes(attributes),
+        }),
+      ),
+    );
+  }
+
+  private async deleteAttributes(username: string, names: string[]): Promise<void> {
+    this.recentReads.delete(username);
+    await this.call((c) =>
+      c.send(
+        new AdminDeleteUserAttributesCommand({
+          UserPoolId: this.config.userPoolId,
+          Username: username,
+          UserAttributeNames: names,
+        }),
+      ),
+    );
+  }
+
   private async call<Output>(
     send: (client: CognitoIdentityProviderClient) => Promise<Output>,
   ): Promise<Output> {
@@ -282,15 +268,5 @@ export class CognitoService implements OnModuleDestroy {
     } catch (error) {
       throw toDomainError(error);
     }
-  }
-}
-
-function parseChallengeAttributes(parameters: Record<string, string> | undefined): Record<string, string> {
-  try {
-    const parsed: unknown = JSON.parse(parameters?.userAttributes ?? '{}');
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
-  } catch {
-    // Cognito documents this parameter as JSON; anything else is treated as "no attributes".
-    return {};
   }
 }

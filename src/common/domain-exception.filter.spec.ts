@@ -10,7 +10,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/internal';
 import type { FastifyInstance } from 'fastify';
 import { createAdapter } from '../app.setup';
-import { DomainExceptionFilter, ErrorBody } from './domain-exception.filter';
+import { DomainExceptionFilter } from './domain-exception.filter';
+import type { ErrorResponseDto } from './dto/error-response.dto';
 import {
   DomainError,
   EmailTakenError,
@@ -94,7 +95,7 @@ describe('DomainExceptionFilter', () => {
     return {
       status: response.statusCode,
       headers: response.headers,
-      body: response.json<ErrorBody>(),
+      body: response.json<ErrorResponseDto>(),
     };
   }
 

@@ -1,16 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { STATUS_CODES } from 'node:http';
+import { errorResponse, type ErrorResponseDto } from './dto/error-response.dto';
 import { DomainError, ERROR_STATUS, RateLimitedError } from './errors';
-
-/** The one error body of this API. `code` is present for domain errors and stable across versions. */
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string | string[];
-  code?: string;
-  requestId?: string;
-}
 
 /** Seconds a client should wait before retrying after a 503 from an upstream outage. */
 const RETRY_AFTER_SECONDS = 5;
@@ -41,7 +32,10 @@ export class DomainExceptionFilter implements ExceptionFilter {
     httpAdapter.reply(response, body, body.statusCode);
   }
 
-  private toBody(exception: unknown, request: { id?: string; method?: string; url?: string }): ErrorBody {
+  private toBody(
+    exception: unknown,
+    request: { id?: string; method?: string; url?: string },
+  ): ErrorResponseDto {
     if (exception instanceof DomainError) {
       const statusCode = ERROR_STATUS[exception.code];
       if (statusCode >= 500) {
@@ -49,12 +43,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
           `${request.method} ${request.url} ${exception.code}: ${describeCause(exception.cause)}`,
         );
       }
-      return {
-        statusCode,
-        error: STATUS_CODES[statusCode] ?? 'Error',
-        message: exception.message,
-        code: exception.code,
-      };
+      return errorResponse(statusCode, exception.message, { code: exception.code });
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
@@ -63,18 +52,15 @@ export class DomainExceptionFilter implements ExceptionFilter {
         typeof response === 'object' && response !== null && 'message' in response
           ? (response as { message: string | string[] }).message
           : exception.message;
-      return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+      return errorResponse(statusCode, message);
     }
     this.logger.error(
       `Unhandled error in ${request.method} ${request.url} (request ${request.id})`,
       exception instanceof Error ? exception.stack : String(exception),
     );
-    return {
-      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
-      error: 'Internal Server Error',
-      message: 'Something went wrong on our side',
+    return errorResponse(HttpStatus.INTERNAL_SERVER_ERROR, 'Something went wrong on our side', {
       requestId: request.id,
-    };
+    });
   }
 }
 

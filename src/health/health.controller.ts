@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/auth/public.decorator';
+import { Public } from '../auth/public.decorator';
 import { HealthResponseDto } from './health.dto';
 
 @ApiTags('health')

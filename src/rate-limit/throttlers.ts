@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { ThrottlerModuleOptions, ThrottlerOptions } from '@nestjs/throttler';
-import type { AuthenticatedRequest } from '../common/auth/access-token.guard';
+import type { AuthenticatedRequest } from '../auth/access-token.guard';
 import { normalizeEmail } from '../common/validation';
 import type { rateLimitConfig } from '../config/configuration';
 import { CounterThrottlerStorage } from '../coordination/counter-throttler-storage';

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { STATUS_CODES } from 'node:http';
 
-/** The body of every error this API answers with. */
+/** The body of every error this API answers with: documented here, built by `errorResponse`. */
 export class ErrorResponseDto {
   /** The HTTP status code, repeated. */
   statusCode: number;
@@ -13,4 +14,13 @@ export class ErrorResponseDto {
   code?: string;
   /** Present on 500s: quote it when reporting a problem. */
   requestId?: string;
+}
+
+/** The one way to build an error body; the status text follows from the status code. */
+export function errorResponse(
+  statusCode: number,
+  message: string | string[],
+  extra: Pick<ErrorResponseDto, 'code' | 'requestId'> = {},
+): ErrorResponseDto {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...extra };
 }

@@ -6,7 +6,7 @@ import {
   NotAuthorizedError,
   UserNotFoundError,
 } from '../common/errors';
-import { toDomainError } from './cognito.service';
+import { toDomainError } from './cognito-errors';
 
 /** An error shaped like the SDK's service exceptions: a name, a message, maybe a code and an HTTP status. */
 function sdkError(name: string, message = `${name} happened`, extra: Record<string, unknown> = {}): Error {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { CognitoService } from '../cognito/cognito.service';
+import { Clock } from '../../common/clock';
+import { CognitoService } from '../../cognito/cognito.service';
+import { pendingEmailChange } from '../email-change/pending-email-change';
 import { ProfileDto } from './dto/profile.dto';
-import { pendingEmailChange } from './pending-email';
 
 @Injectable()
 export class ProfileService {
@@ -13,13 +13,13 @@ export class ProfileService {
 
   /** The signed-in user's account: one AdminGetUser, or none when read moments ago. The stored secret never leaves here. */
   async getProfile(username: string): Promise<ProfileDto> {
-    const { attributes } = await this.cognito.getRecentUser(username);
+    const account = await this.cognito.getRecentAccount(username);
     return {
       username,
-      email: attributes.email ?? '',
-      emailVerified: attributes.email_verified === 'true',
-      locale: attributes.locale || null,
-      pendingEmail: pendingEmailChange(attributes, this.clock.now())?.email ?? null,
+      email: account.email ?? '',
+      emailVerified: account.emailVerified,
+      locale: account.locale || null,
+      pendingEmail: pendingEmailChange(account, this.clock.now())?.email ?? null,
     };
   }
 }

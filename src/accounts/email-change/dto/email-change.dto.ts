@@ -1,4 +1,4 @@
-import { IsLinkToken, IsNormalizedEmail, IsUsername } from '../../common/validation';
+import { IsLinkToken, IsNormalizedEmail, IsUsername } from '../../../common/validation';
 
 export class UpdateEmailDto {
   /**

@@ -1,27 +1,27 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Clock } from '../common/clock';
-import { EmailTakenError, InvalidConfirmationLinkError, UserNotFoundError } from '../common/errors';
-import { generateSecret } from '../common/secrets';
-import { CognitoService } from '../cognito/cognito.service';
-import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes';
-import { linksConfig } from '../config/configuration';
-import { MailService } from '../mail/mail.service';
-import { AttemptLimiter } from '../rate-limit/attempt-limiter';
-import { AuditLog } from '../logging/audit-log';
-import { sealVerification, tokenMatches } from './email-verification';
-import { buildLink } from './links';
-import { PENDING_ATTRIBUTES, PENDING_EMAIL_ATTRIBUTE, pendingEmailChange } from './pending-email';
+import { Clock } from '../../common/clock';
+import { EmailTakenError, InvalidConfirmationLinkError, UserNotFoundError } from '../../common/errors';
+import { generateSecret } from '../../common/secrets';
+import type { Account } from '../../cognito/account';
+import { CognitoService } from '../../cognito/cognito.service';
+import { linksConfig } from '../../config/configuration';
+import { MailService } from '../../mail/mail.service';
+import { AttemptLimiter } from '../../rate-limit/attempt-limiter';
+import { AuditLog } from '../../logging/audit-log';
+import { AcceptedResponseDto } from '../dto/accepted-response.dto';
+import { buildLink } from '../links';
+import { isSpent, pendingEmailChange, sealVerification, SPENT, tokenMatches } from './pending-email-change';
+
+const CONFIRMATION_SENT: AcceptedResponseDto = {
+  message: 'A confirmation link is on its way to the new address.',
+};
 
 /**
- * Self-service email change without lock-out: the new address waits in `preferred_username` (not
- * an alias, so nobody signs in with it) with a hashed secret beside it; `email` changes only when
- * the link mailed to the new address is followed. Until then sign-in and password reset keep
- * working with the old address.
+ * Self-service email change without lock-out: the new address waits beside the account's email
+ * (see pending-email-change.ts), and `email` changes only when the link mailed to the new address is
+ * followed. Until then sign-in and password reset keep working with the old address.
  */
-/** What the verification attribute holds between a confirmation and the clean-up call after it. */
-const SPENT = 'spent';
-
 @Injectable()
 export class EmailChangeService {
   private readonly logger = new Logger(EmailChangeService.name);
@@ -36,68 +36,55 @@ export class EmailChangeService {
   ) {}
 
   /** Stores the new address and a fresh secret's hash (replacing any earlier request), then mails the link. */
-  async requestChange(username: string, email: string): Promise<void> {
+  async requestEmailChange(username: string, email: string): Promise<AcceptedResponseDto> {
     await this.assertAddressFree(email);
     const token = generateSecret();
     const expiresAt = new Date(this.clock.now().getTime() + this.links.emailConfirmationTtlMs);
     // Only for the mail's language: a profile read of moments ago will do.
-    const { attributes } = await this.cognito.getRecentUser(username);
-    await this.cognito.updateAttributes(username, {
-      [PENDING_EMAIL_ATTRIBUTE]: email,
-      [VERIFICATION_ATTRIBUTE]: sealVerification(token, expiresAt),
-    });
+    const { locale } = await this.cognito.getRecentAccount(username);
+    await this.cognito.storePendingEmailChange(username, email, sealVerification(token, expiresAt));
     this.audit.record('email-change.requested', { username });
     const confirmUrl = buildLink(this.links.emailConfirmation, { username, token });
-    await this.mail.send({
-      to: email,
-      template: 'email-change',
-      locale: attributes.locale,
-      context: { confirmUrl },
-    });
+    await this.mail.send({ to: email, template: 'email-change', locale, context: { confirmUrl } });
     this.audit.record('email-change.confirmation-sent', { username });
+    return CONFIRMATION_SENT;
   }
 
   /**
    * Swaps the address in when the link's secret matches and has not expired, and the address is
    * still free: the first confirmation of a contested address wins, the second gets 409.
    */
-  async confirmChange(username: string, token: string): Promise<{ email: string }> {
+  async confirmEmailChange(username: string, token: string): Promise<{ email: string }> {
     await this.attempts.assertAllowed('confirmation', username);
-    const user = await this.cognito.getUser(username).catch(async (error: unknown) => {
+    const account = await this.cognito.getAccount(username).catch(async (error: unknown) => {
       if (!(error instanceof UserNotFoundError)) throw error;
       await this.attempts.recordFailure('confirmation', username);
       throw new InvalidConfirmationLinkError({ cause: error });
     });
-    const pending = pendingEmailChange(user.attributes, this.clock.now());
+    const pending = pendingEmailChange(account, this.clock.now());
     if (!pending || !tokenMatches(pending.verification, token)) {
       await this.attempts.recordFailure('confirmation', username);
       // Leftovers of a confirmation whose clean-up never ran: remove them now, quietly.
-      if (user.attributes[VERIFICATION_ATTRIBUTE] === SPENT) await this.cleanUpPending(username);
+      if (isSpent(account)) await this.cleanUpPending(username);
       throw new InvalidConfirmationLinkError();
     }
     await this.assertAddressFree(pending.email, username);
 
     // One call makes the swap and spends the secret (a tombstone no token matches); a failure before
     // it changes nothing, and the link can be followed again.
-    await this.cognito.updateAttributes(username, {
-      email: pending.email,
-      email_verified: 'true',
-      [VERIFICATION_ATTRIBUTE]: SPENT,
-    });
+    await this.cognito.applyEmailChange(username, pending.email, SPENT);
     this.audit.record('email-change.confirmed', { username });
     await this.cleanUpPending(username);
-    await this.noticeToOldAddress(username, user.attributes, pending.email);
+    await this.noticeToOldAddress(account, pending.email);
     return { email: pending.email };
   }
 
   /** Drops a pending change; its link stops working. Nothing pending is fine too. */
-  async cancelChange(username: string): Promise<void> {
-    const { attributes } = await this.cognito.getUser(username);
-    // Only what is there: deleting an attribute a user does not have is an error in moto.
-    const present = PENDING_ATTRIBUTES.filter((name) => name in attributes);
-    if (present.length === 0) return;
-    await this.cognito.deleteAttributes(username, present);
-    this.audit.record('email-change.cancelled', { username });
+  async cancelEmailChange(username: string): Promise<void> {
+    const account = await this.cognito.getAccount(username);
+    if (await this.cognito.clearPendingEmailChange(username, account)) {
+      this.audit.record('email-change.cancelled', { username });
+    }
   }
 
   /**
@@ -107,7 +94,7 @@ export class EmailChangeService {
    */
   private async cleanUpPending(username: string): Promise<void> {
     try {
-      await this.cognito.deleteAttributes(username, PENDING_ATTRIBUTES);
+      await this.cognito.clearPendingEmailChange(username);
     } catch (error) {
       this.logger.warn(`Pending-change attributes of ${username} left in place: ${(error as Error).name}`);
     }
@@ -115,8 +102,8 @@ export class EmailChangeService {
 
   /** 409 when any other account has the address as its email. */
   private async assertAddressFree(email: string, except?: string): Promise<void> {
-    const holders = await this.cognito.findUsersByEmail(email);
-    if (holders.some((user) => user.username !== except)) throw new EmailTakenError();
+    const holders = await this.cognito.findAccountsByEmail(email);
+    if (holders.some((account) => account.username !== except)) throw new EmailTakenError();
   }
 
   /**
@@ -124,8 +111,7 @@ export class EmailChangeService {
    * would retry (the link is spent): it is logged for operators instead.
    */
   private async noticeToOldAddress(
-    username: string,
-    { email: oldEmail, locale }: Record<string, string>,
+    { username, email: oldEmail, locale }: Account,
     newEmail: string,
   ): Promise<void> {
     if (!oldEmail || oldEmail === newEmail) return;

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Principal } from '../../cognito/access-token.verifier';
+import type { Principal } from './principal';
 import type { AuthenticatedRequest } from './access-token.guard';
 
 /** The verified principal of the request. Throws on a @Public() route, where there is none. */

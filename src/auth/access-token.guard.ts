@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccessTokenVerifier, Principal } from '../../cognito/access-token.verifier';
-import { UnauthenticatedError } from '../errors';
+import { UnauthenticatedError } from '../common/errors';
+import { AccessTokenVerifier } from './access-token.verifier';
+import type { Principal } from './principal';
 import { IS_PUBLIC } from './public.decorator';
 
 /** The request as the guard leaves it: `principal` is set on every non-public route. */

@@ -1,16 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses } from '../common/api-responses';
-import { Public } from '../common/auth/public.decorator';
-import { RateLimit } from '../rate-limit/rate-limit.decorator';
+import { Public } from '../../auth/public.decorator';
+import { ApiErrorResponses } from '../../common/api-responses';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator';
+import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { CompleteSignupDto, CompleteSignupResponseDto } from './dto/complete-signup.dto';
-import { AcceptedResponseDto, ResendActivationDto, SignupDto } from './dto/signup.dto';
+import { ResendActivationDto, SignupDto } from './dto/signup.dto';
 import { SignupService } from './signup.service';
-
-/** Byte-identical for every address, so the answer reveals nothing about which addresses have accounts. */
-const ACCEPTED: AcceptedResponseDto = {
-  message: 'If this address can receive email, a message is on its way.',
-};
 
 @ApiTags('signup')
 @Public()
@@ -26,18 +22,16 @@ export class SignupController {
   @Post('signup')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 413, 503)
-  async signup(@Body() body: SignupDto): Promise<AcceptedResponseDto> {
-    await this.signups.signup(body.email, body.locale);
-    return ACCEPTED;
+  signup(@Body() body: SignupDto): Promise<AcceptedResponseDto> {
+    return this.signups.signup(body.email, body.locale);
   }
 
   /** Send the activation email again (a fresh link; earlier links stop working). Same rules and answer as signup. */
   @Post('signup/resend')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 413, 503)
-  async resendActivation(@Body() body: ResendActivationDto): Promise<AcceptedResponseDto> {
-    await this.signups.signup(body.email);
-    return ACCEPTED;
+  resendActivation(@Body() body: ResendActivationDto): Promise<AcceptedResponseDto> {
+    return this.signups.resendActivation(body.email);
   }
 
   /**

@@ -1,11 +1,13 @@
-import { PoolUser } from '../cognito/cognito.service';
+import type { Account, AccountState } from '../../cognito/account';
 import { pickOwner } from './signup.service';
 
-const user = (username: string, status: string, createdAt: string): PoolUser => ({
+const user = (username: string, state: AccountState, createdAt: string): Account => ({
   username,
-  status,
+  state,
   createdAt: new Date(createdAt),
-  attributes: { email: 'someone@example.com' },
+  updatedAt: new Date(createdAt),
+  email: 'someone@example.com',
+  emailVerified: false,
 });
 
 /** Every ordering of `items`, to show the choice does not depend on the order Cognito lists users in. */
@@ -22,31 +24,31 @@ describe('pickOwner', () => {
   });
 
   it('picks the only account', () => {
-    const only = user('a', 'FORCE_CHANGE_PASSWORD', '2024-01-01T00:00:00Z');
+    const only = user('a', 'invited', '2024-01-01T00:00:00Z');
     expect(pickOwner([only])).toBe(only);
   });
 
   it('prefers an activated account over older ones that were never activated', () => {
-    const older = user('a', 'FORCE_CHANGE_PASSWORD', '2024-01-01T00:00:00Z');
-    const activated = user('b', 'CONFIRMED', '2024-06-01T00:00:00Z');
-    const newer = user('c', 'FORCE_CHANGE_PASSWORD', '2024-07-01T00:00:00Z');
+    const older = user('a', 'invited', '2024-01-01T00:00:00Z');
+    const activated = user('b', 'active', '2024-06-01T00:00:00Z');
+    const newer = user('c', 'invited', '2024-07-01T00:00:00Z');
 
     for (const order of permutations([older, activated, newer])) expect(pickOwner(order)).toBe(activated);
   });
 
   it('picks the oldest of several unactivated accounts', () => {
-    const oldest = user('z', 'FORCE_CHANGE_PASSWORD', '2024-01-01T00:00:00.000Z');
-    const middle = user('a', 'FORCE_CHANGE_PASSWORD', '2024-01-01T00:00:00.001Z');
-    const newest = user('m', 'FORCE_CHANGE_PASSWORD', '2024-03-01T00:00:00Z');
+    const oldest = user('z', 'invited', '2024-01-01T00:00:00.000Z');
+    const middle = user('a', 'invited', '2024-01-01T00:00:00.001Z');
+    const newest = user('m', 'invited', '2024-03-01T00:00:00Z');
 
     for (const order of permutations([oldest, middle, newest])) expect(pickOwner(order)).toBe(oldest);
   });
 
   it('breaks a tie in creation time by username, whatever the input order', () => {
     const at = '2024-01-01T00:00:00Z';
-    const first = user('1b2c3d4e-0000-4000-8000-000000000000', 'FORCE_CHANGE_PASSWORD', at);
-    const second = user('7f000000-0000-4000-8000-000000000000', 'FORCE_CHANGE_PASSWORD', at);
-    const third = user('e0000000-0000-4000-8000-000000000000', 'FORCE_CHANGE_PASSWORD', at);
+    const first = user('1b2c3d4e-0000-4000-8000-000000000000', 'invited', at);
+    const second = user('7f000000-0000-4000-8000-000000000000', 'invited', at);
+    const third = user('e0000000-0000-4000-8000-000000000000', 'invited', at);
 
     for (const order of permutations([third, first, second])) {
       expect(pickOwner(order)?.username).toBe(first.username);
@@ -55,8 +57,8 @@ describe('pickOwner', () => {
 
   it('does not reorder the list it is given', () => {
     const users = [
-      user('b', 'FORCE_CHANGE_PASSWORD', '2024-02-01T00:00:00Z'),
-      user('a', 'FORCE_CHANGE_PASSWORD', '2024-01-01T00:00:00Z'),
+      user('b', 'invited', '2024-02-01T00:00:00Z'),
+      user('a', 'invited', '2024-01-01T00:00:00Z'),
     ];
     const copy = [...users];
 

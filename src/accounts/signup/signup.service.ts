@@ -1,27 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { InvalidActivationLinkError, NotAuthorizedError, UserNotFoundError } from '../common/errors';
-import { generateSecret } from '../common/secrets';
-import { CognitoService, PoolUser } from '../cognito/cognito.service';
-import { linksConfig } from '../config/configuration';
-import { KEYED_LOCK, type KeyedLock } from '../coordination/coordination.types';
-import { MailService } from '../mail/mail.service';
-import { AttemptLimiter } from '../rate-limit/attempt-limiter';
-import { AuditLog } from '../logging/audit-log';
-import { buildLink } from './links';
+import { InvalidActivationLinkError, NotAuthorizedError, UserNotFoundError } from '../../common/errors';
+import { generateSecret } from '../../common/secrets';
+import type { Account } from '../../cognito/account';
+import { CognitoService } from '../../cognito/cognito.service';
+import { linksConfig } from '../../config/configuration';
+import { KEYED_LOCK, type KeyedLock } from '../../coordination/coordination.types';
+import { MailService } from '../../mail/mail.service';
+import { AttemptLimiter } from '../../rate-limit/attempt-limiter';
+import { AuditLog } from '../../logging/audit-log';
+import { AcceptedResponseDto } from '../dto/accepted-response.dto';
+import { buildLink } from '../links';
 
-/** Cognito's status of a user created by AdminCreateUser who has not set a password yet. */
-const NOT_ACTIVATED = 'FORCE_CHANGE_PASSWORD';
+/** Byte-identical for every address, so the answer reveals nothing about which addresses have accounts. */
+const ACCEPTED: AcceptedResponseDto = {
+  message: 'If this address can receive email, a message is on its way.',
+};
+
+const notActivated = (account: Account): boolean => account.state === 'invited';
 
 /**
  * The account that owns an address when several exist (two instances raced): an activated one
  * first, else the oldest, ties broken by username, so every instance picks the same one.
  */
-export function pickOwner(users: PoolUser[]): PoolUser | undefined {
+export function pickOwner(users: Account[]): Account | undefined {
   return [...users].sort(
     (a, b) =>
-      Number(a.status === NOT_ACTIVATED) - Number(b.status === NOT_ACTIVATED) ||
+      Number(notActivated(a)) - Number(notActivated(b)) ||
       a.createdAt.getTime() - b.createdAt.getTime() ||
       a.username.localeCompare(b.username),
   )[0];
@@ -45,14 +51,14 @@ export class SignupService {
   ) {}
 
   /** Signs up, or re-sends what the address's owner needs (a fresh activation link or a reminder). */
-  async signup(email: string, locale?: string): Promise<void> {
+  async signup(email: string, locale?: string): Promise<AcceptedResponseDto> {
     await this.emailLock.run(`signup:${email}`, async () => {
-      const users = await this.cognito.findUsersByEmail(email);
+      const users = await this.cognito.findAccountsByEmail(email);
       const owner = pickOwner(users);
       if (!owner) return this.createAccount(email, locale);
       await this.removeDuplicates(users, owner);
-      const language = locale ?? owner.attributes.locale;
-      if (owner.status === NOT_ACTIVATED) {
+      const language = locale ?? owner.locale;
+      if (notActivated(owner)) {
         this.audit.record('signup.requested', { username: owner.username, account: 'not-activated' });
         return this.sendActivation(owner.username, email, language);
       }
@@ -60,6 +66,12 @@ export class SignupService {
       await this.mail.send({ to: email, template: 'account-exists', locale: language, context: {} });
       this.audit.record('account-exists.sent', { username: owner.username });
     });
+    return ACCEPTED;
+  }
+
+  /** Sends the activation email again (a fresh link); the same rules and answer as signup. */
+  resendActivation(email: string): Promise<AcceptedResponseDto> {
+    return this.signup(email);
   }
 
   /**
@@ -83,8 +95,8 @@ export class SignupService {
     // link: if any of it fails (a weak password, an outage), the link still works and a retry
     // completes. Verifying the email after it could leave an active account whose email is never
     // verified, and so could never reset its password.
-    const email = pending.attributes.email ?? (await this.cognito.getUser(username)).attributes.email ?? '';
-    await this.cognito.updateAttributes(username, { email_verified: 'true' });
+    const email = pending.email ?? (await this.cognito.getAccount(username)).email ?? '';
+    await this.cognito.markEmailVerified(username);
     await this.cognito.completeActivation(username, pending.session, password);
     this.audit.record('account.activated', { username });
     return { username, email };
@@ -93,12 +105,12 @@ export class SignupService {
   private async createAccount(email: string, locale?: string): Promise<void> {
     const username = randomUUID();
     const token = generateSecret();
-    await this.cognito.createUser(username, token, { email, ...(locale ? { locale } : {}) });
+    await this.cognito.createInvitedAccount(username, token, { email, locale });
     // The lock only covers this process: re-check, and if another instance won the race, withdraw.
-    const owner = pickOwner(await this.cognito.findUsersByEmail(email));
+    const owner = pickOwner(await this.cognito.findAccountsByEmail(email));
     if (owner && owner.username !== username) {
       this.audit.record('signup.race-withdrawn', { username, owner: owner.username });
-      await this.cognito.deleteUser(username);
+      await this.cognito.deleteAccount(username);
       return;
     }
     this.audit.record('signup.requested', { username, account: 'new' });
@@ -108,7 +120,7 @@ export class SignupService {
   /** A fresh temporary password (the previous link stops working) and a new activation mail. */
   private async sendActivation(username: string, email: string, locale?: string): Promise<void> {
     const token = generateSecret();
-    await this.cognito.setTemporaryPassword(username, token);
+    await this.cognito.renewInvitation(username, token);
     await this.mailActivation(username, token, email, locale);
   }
 
@@ -124,10 +136,10 @@ export class SignupService {
   }
 
   /** Removes not-yet-activated leftovers of an earlier race; an activated account is never touched. */
-  private async removeDuplicates(users: PoolUser[], owner: PoolUser): Promise<void> {
-    const leftovers = users.filter((user) => user !== owner && user.status === NOT_ACTIVATED);
+  private async removeDuplicates(users: Account[], owner: Account): Promise<void> {
+    const leftovers = users.filter((user) => user !== owner && notActivated(user));
     for (const user of leftovers) {
-      await this.cognito.deleteUser(user.username).catch((error: unknown) => {
+      await this.cognito.deleteAccount(user.username).catch((error: unknown) => {
         if (!(error instanceof UserNotFoundError)) throw error;
       });
     }

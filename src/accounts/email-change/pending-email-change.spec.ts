@@ -1,5 +1,5 @@
-import { generateSecret } from '../common/secrets';
-import { isLive, openVerification, sealVerification, tokenMatches } from './email-verification';
+import { generateSecret } from '../../common/secrets';
+import { isLive, openVerification, sealVerification, tokenMatches } from './pending-email-change';
 
 describe('email-change verification records', () => {
   const token = generateSecret();

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
-import { ApiErrorResponses } from '../api-responses';
+import { ApiErrorResponses } from '../common/api-responses';
 
 /**
  * Marks a controller or route as needing a frontend-client access token in the OpenAPI document.

@@ -1,4 +1,4 @@
-import { IsLinkToken, IsNewPassword, IsUsername } from '../../common/validation';
+import { IsLinkToken, IsNewPassword, IsUsername } from '../../../common/validation';
 
 export class CompleteSignupDto {
   /**

@@ -21,18 +21,10 @@ import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { IdentityProviderUnavailableError, UnauthenticatedError } from '../common/errors';
 import { ExpiringCache } from '../common/expiring-cache';
 import { cognitoConfig } from '../config/configuration';
+import type { Principal } from './principal';
 
 /** Bound on the verified-token cache: about 1 kB a token, so at most ~10 MB. */
 const VERIFIED_TOKENS_KEPT = 10_000;
-
-/** Who a verified access token speaks for. */
-export interface Principal {
-  /** The user's immutable id (`sub`). */
-  sub: string;
-  /** The Cognito username (a UUID here): the key for every admin call. */
-  username: string;
-  groups: string[];
-}
 
 /** Reasons a client can act on; the token itself is never echoed. */
 const REASONS: [new (...args: never[]) => Error, string][] = [

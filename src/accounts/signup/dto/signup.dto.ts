@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { IsLocaleTag, IsNormalizedEmail } from '../../common/validation';
+import { IsLocaleTag, IsNormalizedEmail } from '../../../common/validation';
 
 export class SignupDto {
   /**
@@ -25,12 +25,4 @@ export class ResendActivationDto {
    */
   @IsNormalizedEmail()
   email: string;
-}
-
-export class AcceptedResponseDto {
-  /**
-   * The same words whatever the address: the API never tells whether it has an account.
-   * @example If this address can receive email, a message is on its way.
-   */
-  message: string;
 }

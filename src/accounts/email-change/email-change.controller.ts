@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../auth/authenticated.decorator';
+import { CurrentUser } from '../../auth/current-user.decorator';
+import type { Principal } from '../../auth/principal';
+import { Public } from '../../auth/public.decorator';
+import { ApiErrorResponses } from '../../common/api-responses';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator';
+import { AcceptedResponseDto } from '../dto/accepted-response.dto';
+import { ConfirmEmailDto, ConfirmEmailResponseDto, UpdateEmailDto } from './dto/email-change.dto';
+import { EmailChangeService } from './email-change.service';
+
+/** Changing the signed-in user's email address: request, confirm from the mailed link, cancel. */
+@ApiTags('email-change')
+@Controller('accounts')
+export class EmailChangeController {
+  constructor(private readonly emailChanges: EmailChangeService) {}
+
+  /**
+   * Start changing the email address: a confirmation link goes to the new address, and the current
+   * one keeps working for sign-in and password reset until the link is followed. A new request
+   * replaces an earlier one (whose link stops working). 409 when an account already uses the address.
+   */
+  @Post('me/email')
+  @Authenticated()
+  @RateLimit('write')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiErrorResponses(400, 409, 413, 503)
+  requestEmailChange(
+    @CurrentUser() user: Principal,
+    @Body() body: UpdateEmailDto,
+  ): Promise<AcceptedResponseDto> {
+    return this.emailChanges.requestEmailChange(user.username, body.email);
+  }
+
+  /**
+   * Confirm a new email address from the link mailed to it. Public: the link may be opened where the
+   * user is not signed in. A wrong, expired, cancelled or used link answers 400 with code
+   * INVALID_CONFIRMATION_LINK; 409 when another account took the address meanwhile.
+   */
+  @Post('email/confirm')
+  @Public()
+  @RateLimit('public')
+  @HttpCode(HttpStatus.OK)
+  @ApiErrorResponses(400, 409, 413, 503)
+  confirmEmailChange(@Body() body: ConfirmEmailDto): Promise<ConfirmEmailResponseDto> {
+    return this.emailChanges.confirmEmailChange(body.username, body.token);
+  }
+
+  /** Cancel a pending email change; its link stops working. Succeeds when nothing is pending too. */
+  @Delete('me/email')
+  @Authenticated()
+  @RateLimit('write')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiErrorResponses(503)
+  cancelEmailChange(@CurrentUser() user: Principal): Promise<void> {
+    return this.emailChanges.cancelEmailChange(user.username);
+  }
+}

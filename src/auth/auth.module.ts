@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AccessTokenGuard } from './access-token.guard';
+import { AccessTokenVerifier } from './access-token.verifier';
+
+/**
+ * Access-token verification and the default-deny guard. AppModule registers the guard as APP_GUARD,
+ * so its order relative to the rate-limit guard is written in one place.
+ */
+@Module({
+  providers: [AccessTokenVerifier, AccessTokenGuard],
+  exports: [AccessTokenVerifier, AccessTokenGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,89 @@
+import type { AttributeType, UserType } from '@aws-sdk/client-cognito-identity-provider';
+import { PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
+
+/**
+ * - `invited`: created by signup, activation link not followed yet (Cognito's FORCE_CHANGE_PASSWORD).
+ *   An invited account an operator disabled stays `invited`: its link cannot work anyway (Cognito
+ *   refuses a disabled user's sign-in), and signup keeps treating it as not activated.
+ * - `disabled`: any other account whose Cognito user is disabled.
+ * - `active`: everything else.
+ */
+export type AccountState = 'invited' | 'active' | 'disabled';
+
+/** An account as this service sees it: no AWS types or Cognito spellings leave `cognito/`. */
+export interface Account {
+  /** The Cognito username (a UUID). */
+  username: string;
+  email?: string;
+  emailVerified: boolean;
+  locale?: string;
+  state: AccountState;
+  createdAt: Date;
+  updatedAt: Date;
+  /** A new address waiting for its confirmation link to be followed (stored as it was written). */
+  pendingEmail?: string;
+  /** The sealed secret of the pending change, opaque here: email-change/ owns its format. */
+  pendingEmailSecret?: string;
+}
+
+/** The attributes an invited account is created with. */
+export interface NewAccount {
+  email: string;
+  locale?: string;
+}
+
+/** Standard attributes, as Cognito names them. */
+export const EMAIL = 'email';
+export const EMAIL_VERIFIED = 'email_verified';
+export const LOCALE = 'locale';
+/** How Cognito writes a true boolean attribute. */
+export const TRUE = 'true';
+
+/** The attributes a pending email change occupies. */
+export const PENDING_ATTRIBUTES = [PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE];
+
+/** Cognito's status of a user created by AdminCreateUser who has not set a password yet. */
+const INVITED_STATUS = 'FORCE_CHANGE_PASSWORD';
+
+export const toRecord = (attributes: AttributeType[] = []): Record<string, string> =>
+  Object.fromEntries(attributes.map(({ Name, Value }) => [Name ?? '', Value ?? '']));
+
+export const toAttributes = (record: Record<string, string>): AttributeType[] =>
+  Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
+
+function stateOf(user: UserType): AccountState {
+  if (user.UserStatus === INVITED_STATUS) return 'invited';
+  return user.Enabled === false ? 'disabled' : 'active';
+}
+
+/** An attribute's value when the user has it (even empty), else undefined. */
+const optional = (attributes: Record<string, string>, name: string): string | undefined =>
+  name in attributes ? attributes[name] : undefined;
+
+/** The account a Cognito user (from ListUsers, AdminCreateUser or AdminGetUser) stands for. */
+export function toAccount(user: UserType): Account {
+  const attributes = toRecord(user.Attributes);
+  return {
+    username: user.Username ?? '',
+    email: optional(attributes, EMAIL),
+    emailVerified: attributes[EMAIL_VERIFIED] === TRUE,
+    locale: optional(attributes, LOCALE),
+    state: stateOf(user),
+    createdAt: user.UserCreateDate ?? new Date(0),
+    updatedAt: user.UserLastModifiedDate ?? user.UserCreateDate ?? new Date(0),
+    pendingEmail: optional(attributes, PENDING_EMAIL_ATTRIBUTE),
+    pendingEmailSecret: optional(attributes, VERIFICATION_ATTRIBUTE),
+  };
+}
+
+/** The email among the attributes Cognito hands with a NEW_PASSWORD_REQUIRED challenge. */
+export function challengeEmail(parameters: Record<string, string> | undefined): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(parameters?.userAttributes ?? '{}');
+    if (!parsed || typeof parsed !== 'object') return undefined;
+    return (parsed as Record<string, string | undefined>)[EMAIL];
+  } catch {
+    // Cognito documents this parameter as JSON; anything else is treated as "no attributes".
+    return undefined;
+  }
+}
