@@ -15,6 +15,7 @@ const VALID = {
   REDIS_URL: 'redis://127.0.0.1:6379',
 };
 
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded after the environment is set */
 describe('configuration', () => {
   const saved = { ...process.env };
   afterEach(() => {
@@ -27,9 +28,9 @@ describe('configuration', () => {
     Object.assign(process.env, VALID);
     const validate = jest.spyOn(validation, 'validateEnvironment');
     // Imported now: ConfigModule validates the environment when the module is defined.
-    const { AppConfigModule } = (await import('./config.module')) as typeof ConfigModuleFile;
+    const { AppConfigModule } = require('./config.module') as typeof ConfigModuleFile;
     const { configSlices, coordinationConfig, rateLimitConfig, trustProxyFromEnvironment } =
-      (await import('./configuration')) as typeof ConfigurationFile;
+      require('./configuration') as typeof ConfigurationFile;
 
     const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule] }).compile();
     for (const slice of configSlices) moduleRef.get(slice.KEY);
@@ -40,8 +41,8 @@ describe('configuration', () => {
     expect(moduleRef.get(rateLimitConfig.KEY)).not.toHaveProperty('redisUrl');
   });
 
-  it('validates again when the variables have changed (another app in the same process)', async () => {
-    const { demoConfig } = (await import('./configuration')) as typeof ConfigurationFile;
+  it('validates again when the variables have changed (another app in the same process)', () => {
+    const { demoConfig } = require('./configuration') as typeof ConfigurationFile;
     Object.assign(process.env, VALID, { DEMO_PAGES: 'true' });
     expect(demoConfig()).toEqual({ pagesEnabled: true });
     process.env.DEMO_PAGES = 'false';
