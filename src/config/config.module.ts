@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { configSlices } from './configuration';
-import { validateEnvironment } from './env.validation';
+import { configSlices, validateConfiguration } from './configuration';
 
 /** The environment, validated once at boot, exposed only as typed slices (see configuration.ts). */
 @Global()
@@ -10,7 +9,7 @@ import { validateEnvironment } from './env.validation';
     ConfigModule.forRoot({
       ignoreEnvFile: true,
       cache: true,
-      validate: validateEnvironment,
+      validate: validateConfiguration,
       load: configSlices,
     }),
   ],

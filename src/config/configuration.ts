@@ -1,22 +1,56 @@
 import { registerAs } from '@nestjs/config';
 import { EnvironmentVariables, validateEnvironment } from './env.validation';
 
+type RawEnvironment = Record<string, unknown>;
+
+/** The environment last validated, and the variables it was validated from. */
+let validated: { fingerprint: string; env: EnvironmentVariables } | undefined;
+
+const fingerprint = (raw: RawEnvironment): string =>
+  JSON.stringify(
+    Object.entries(raw)
+      .filter(([, value]) => value !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+
 /**
- * Typed slices of the validated environment. ConfigModule has validated process.env before these
- * factories run, so parsing again here only applies defaults and types; it cannot fail.
+ * ConfigModule's validate hook (config.module.ts): validates the whole environment, throwing one
+ * error that lists every problem, and keeps the typed result for the slices below.
  */
-const env = (): EnvironmentVariables => validateEnvironment(process.env);
+export function validateConfiguration(raw: RawEnvironment): EnvironmentVariables {
+  const env = validateEnvironment(raw);
+  // ConfigModule then writes the defaults of the variables that were not set into process.env, so
+  // the slices will see the environment with them: remember it as that.
+  const defaults = Object.entries(env)
+    .filter(([name, value]) => !(name in raw) && ['string', 'number', 'boolean'].includes(typeof value))
+    .map(([name, value]): [string, string] => [name, String(value)]);
+  validated = { fingerprint: fingerprint({ ...raw, ...Object.fromEntries(defaults) }), env };
+  return env;
+}
+
+/**
+ * The validated environment. Validated again only when the variables have changed since: the e2e
+ * tests boot several apps with different variables in one process, where ConfigModule's hook runs
+ * only for the first.
+ */
+function environment(): EnvironmentVariables {
+  const current = fingerprint(process.env);
+  if (validated?.fingerprint !== current) {
+    validated = { fingerprint: current, env: validateEnvironment(process.env) };
+  }
+  return validated.env;
+}
 
 export const appConfig = registerAs('app', () => {
-  const { PORT, HOST, LOG_LEVEL, CORS_ORIGINS } = env();
+  const { PORT, HOST, LOG_LEVEL, CORS_ORIGINS } = environment();
   return { port: PORT, host: HOST, logLevel: LOG_LEVEL, corsOrigins: CORS_ORIGINS?.split(',') ?? [] };
 });
 
 /**
- * Fastify's `trustProxy` from TRUST_PROXY. Read before Nest's config exists (the adapter is made
- * first), so it validates the environment itself, with the same rules and message.
+ * Fastify's `trustProxy` from TRUST_PROXY. Read before Nest's application exists (the adapter is
+ * made first), from the same validated environment.
  */
-export const trustProxyFromEnvironment = (): TrustProxy => trustProxySetting(env().TRUST_PROXY);
+export const trustProxyFromEnvironment = (): TrustProxy => trustProxySetting(environment().TRUST_PROXY);
 
 /** Fastify's `trustProxy`: all, none, the addresses/CIDRs listed, or the nearest N hops. */
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
@@ -31,7 +65,7 @@ export function trustProxySetting(value: string): TrustProxy {
 }
 
 export const rateLimitConfig = registerAs('rateLimit', () => {
-  const e = env();
+  const e = environment();
   return {
     enabled: e.RATE_LIMIT_ENABLED,
     ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
@@ -39,12 +73,14 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
     userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
     lockoutAttempts: e.LOCKOUT_ATTEMPTS,
     lockoutMs: e.LOCKOUT_MINUTES * 60_000,
-    redisUrl: e.REDIS_URL,
   };
 });
 
+/** Where state shared by every instance lives (rate-limit counters, the signup lock): memory, or Redis. */
+export const coordinationConfig = registerAs('coordination', () => ({ redisUrl: environment().REDIS_URL }));
+
 export const cognitoConfig = registerAs('cognito', () => {
-  const e = env();
+  const e = environment();
   return {
     region: e.AWS_REGION,
     userPoolId: e.COGNITO_USER_POOL_ID,
@@ -57,12 +93,12 @@ export const cognitoConfig = registerAs('cognito', () => {
 });
 
 export const mailConfig = registerAs('mail', () => {
-  const e = env();
+  const e = environment();
   return { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, timeoutMs: e.SMTP_TIMEOUT_MS };
 });
 
 export const linksConfig = registerAs('links', () => {
-  const e = env();
+  const e = environment();
   return {
     activation: e.ACTIVATION_URL,
     emailConfirmation: e.EMAIL_CONFIRMATION_URL,
@@ -70,6 +106,14 @@ export const linksConfig = registerAs('links', () => {
   };
 });
 
-export const demoConfig = registerAs('demo', () => ({ pagesEnabled: env().DEMO_PAGES }));
+export const demoConfig = registerAs('demo', () => ({ pagesEnabled: environment().DEMO_PAGES }));
 
-export const configSlices = [appConfig, cognitoConfig, mailConfig, linksConfig, rateLimitConfig, demoConfig];
+export const configSlices = [
+  appConfig,
+  cognitoConfig,
+  mailConfig,
+  linksConfig,
+  rateLimitConfig,
+  coordinationConfig,
+  demoConfig,
+];

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import { rateLimitConfig } from '../config/configuration';
+import { coordinationConfig } from '../config/configuration';
 import { COUNTER_STORE, KEYED_LOCK, RECORD_STORE } from './coordination.types';
 import { MemoryCounterStore, MemoryLock, MemoryRecordStore } from './memory-coordination';
 import { RedisCounterStore, RedisLock, RedisRecordStore } from './redis-coordination';
@@ -17,9 +17,9 @@ const REDIS = Symbol('Redis');
   providers: [
     {
       provide: REDIS,
-      inject: [rateLimitConfig.KEY],
+      inject: [coordinationConfig.KEY],
       // Loaded only when used: most deployments never need the Redis client.
-      useFactory: async ({ redisUrl }: ConfigType<typeof rateLimitConfig>) =>
+      useFactory: async ({ redisUrl }: ConfigType<typeof coordinationConfig>) =>
         redisUrl ? new (await import('ioredis')).Redis(redisUrl, { maxRetriesPerRequest: 2 }) : null,
     },
     {

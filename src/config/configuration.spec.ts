@@ -1,0 +1,53 @@
+import { Test } from '@nestjs/testing';
+import type * as ConfigModuleFile from './config.module';
+import type * as ConfigurationFile from './configuration';
+import * as validation from './env.validation';
+
+const VALID = {
+  AWS_REGION: 'eu-west-1',
+  COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+  COGNITO_BACKEND_CLIENT_ID: '1example23456789backend0000',
+  COGNITO_FRONTEND_CLIENT_ID: '1example23456789frontend000',
+  SMTP_URL: 'smtp://user:pass@smtp.example.com:587',
+  MAIL_FROM: 'Example App <no-reply@example.com>',
+  ACTIVATION_URL: 'https://app.example.com/activate?u={username}&t={token}',
+  EMAIL_CONFIRMATION_URL: 'https://app.example.com/confirm-email?u={username}&t={token}',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded after the environment is set */
+describe('configuration', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+    jest.restoreAllMocks();
+  });
+
+  it('validates the environment once, for ConfigModule and every slice', async () => {
+    Object.assign(process.env, VALID);
+    const validate = jest.spyOn(validation, 'validateEnvironment');
+    // Imported now: ConfigModule validates the environment when the module is defined.
+    const { AppConfigModule } = require('./config.module') as typeof ConfigModuleFile;
+    const { configSlices, coordinationConfig, rateLimitConfig, trustProxyFromEnvironment } =
+      require('./configuration') as typeof ConfigurationFile;
+
+    const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule] }).compile();
+    for (const slice of configSlices) moduleRef.get(slice.KEY);
+    trustProxyFromEnvironment();
+
+    expect(validate).toHaveBeenCalledTimes(1);
+    expect(moduleRef.get(coordinationConfig.KEY)).toEqual({ redisUrl: VALID.REDIS_URL });
+    expect(moduleRef.get(rateLimitConfig.KEY)).not.toHaveProperty('redisUrl');
+  });
+
+  it('validates again when the variables have changed (another app in the same process)', () => {
+    const { demoConfig } = require('./configuration') as typeof ConfigurationFile;
+    Object.assign(process.env, VALID, { DEMO_PAGES: 'true' });
+    expect(demoConfig()).toEqual({ pagesEnabled: true });
+    process.env.DEMO_PAGES = 'false';
+    expect(demoConfig()).toEqual({ pagesEnabled: false });
+    process.env.DEMO_PAGES = 'maybe';
+    expect(() => demoConfig()).toThrow(/DEMO_PAGES must be true or false/);
+  });
+});
