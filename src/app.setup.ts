@@ -5,7 +5,14 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
-import { appConfig, cognitoConfig, demoConfig, type TrustProxy } from './config/configuration';
+import {
+  appConfig,
+  cognitoConfig,
+  demoConfig,
+  httpLimitsFromEnvironment,
+  trustProxyFromEnvironment,
+  type TrustProxy,
+} from './config/configuration';
 import { serveDemoPages } from './demo/demo-pages';
 import { parseJsonBody } from './common/json-body';
 import { apiHeaders, pageHeaders } from './common/security-headers';
@@ -42,13 +49,6 @@ export interface HttpLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
-  maxConnections: 1_000,
-};
-
 /**
  * Node checks the header and request timeouts on an interval (30 s by default, which would let a
  * slow client hold a connection three times the header timeout): check every second instead.
@@ -71,8 +71,8 @@ function serverFactory(limits: HttpLimits) {
 
 /** The HTTP adapter, shared by main and the e2e tests (Fastify options can only be set here). */
 export function createAdapter(
-  trustProxy: TrustProxy = false,
-  limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  trustProxy: TrustProxy = trustProxyFromEnvironment(),
+  limits: HttpLimits = httpLimitsFromEnvironment(),
 ): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,

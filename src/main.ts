@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp, createAdapter, shutDownGracefully } from './app.setup';
-import { appConfig, trustProxyFromEnvironment } from './config/configuration';
+import { appConfig } from './config/configuration';
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -13,7 +13,7 @@ const SHUTDOWN_GRACE_MS = 25_000;
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
-    createAdapter(trustProxyFromEnvironment()),
+    createAdapter(),
     APP_OPTIONS,
   );
   configureApp(app);

@@ -77,7 +77,35 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
 });
 
 /** Where state shared by every instance lives (rate-limit counters, the signup lock): memory, or Redis. */
-export const coordinationConfig = registerAs('coordination', () => ({ redisUrl: environment().REDIS_URL }));
+export const coordinationConfig = registerAs('coordination', () => {
+  const e = environment();
+  return { redisUrl: e.REDIS_URL, addressClaimTtlMs: e.ADDRESS_CLAIM_MINUTES * 60_000 };
+});
+
+/** The job queue: BullMQ on REDIS_URL when set, else in this process. */
+export const jobsConfig = registerAs('jobs', () => {
+  const e = environment();
+  return {
+    redisUrl: e.REDIS_URL,
+    concurrency: e.JOB_CONCURRENCY,
+    retry: {
+      backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
+      backoffMaxMs: e.JOB_BACKOFF_MAX_MS,
+      horizonMs: e.JOB_RETRY_HORIZON_HOURS * 3_600_000,
+    },
+  };
+});
+
+/** The HTTP server's limits; like TRUST_PROXY, read before Nest's application exists. */
+export const httpLimitsFromEnvironment = () => {
+  const e = environment();
+  return {
+    headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: e.HTTP_MAX_CONNECTIONS,
+  };
+};
 
 export const cognitoConfig = registerAs('cognito', () => {
   const e = environment();
@@ -89,6 +117,8 @@ export const cognitoConfig = registerAs('cognito', () => {
     endpoint: e.COGNITO_ENDPOINT,
     timeoutMs: e.COGNITO_TIMEOUT_MS,
     maxAttempts: e.COGNITO_MAX_ATTEMPTS,
+    quotas: e.COGNITO_QUOTAS,
+    quotaMargin: e.COGNITO_QUOTA_MARGIN_PERCENT / 100,
   };
 });
 
@@ -115,5 +145,6 @@ export const configSlices = [
   linksConfig,
   rateLimitConfig,
   coordinationConfig,
+  jobsConfig,
   demoConfig,
 ];

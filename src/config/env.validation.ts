@@ -134,6 +134,51 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })
   REDIS_URL?: string;
 
+  /** How long the record of an address just given to an account is kept: longer than ListUsers can lag. */
+  @OptionalInt(1, 1_440)
+  ADDRESS_CLAIM_MINUTES: number = 10;
+
+  /** Overrides of Cognito's per-category request quotas (per second), e.g. `UserCreation=40,UserList=20`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z]+=\d+(\.\d+)?(,[A-Za-z]+=\d+(\.\d+)?)*$/, {
+    message: 'COGNITO_QUOTAS must look like UserCreation=40,UserList=20',
+  })
+  COGNITO_QUOTAS?: string;
+
+  /** Percent of each Cognito quota left to the account's other apps. */
+  @OptionalInt(0, 90)
+  COGNITO_QUOTA_MARGIN_PERCENT: number = 20;
+
+  /** Jobs run at once per instance. */
+  @OptionalInt(1, 100)
+  JOB_CONCURRENCY: number = 4;
+
+  /** First retry delay of a failed job; each retry doubles it up to JOB_BACKOFF_MAX_MS. */
+  @OptionalInt(10, 3_600_000)
+  JOB_BACKOFF_BASE_MS: number = 1_000;
+
+  @OptionalInt(10, 86_400_000)
+  JOB_BACKOFF_MAX_MS: number = 900_000;
+
+  /** How long a job keeps retrying (a mail outage, say) before it goes to the dead-letter list. */
+  @OptionalInt(1, 168)
+  JOB_RETRY_HORIZON_HOURS: number = 24;
+
+  /** Until a request's headers must have arrived. */
+  @OptionalInt(1_000, 600_000)
+  HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /** Until a whole request must have arrived. */
+  @OptionalInt(1_000, 600_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
+
+  @OptionalInt(100, 600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 5_000;
+
+  /** Open connections per instance; more are closed at once. */
+  @OptionalInt(1, 1_000_000)
+  HTTP_MAX_CONNECTIONS: number = 1_000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
