@@ -8,12 +8,7 @@ import { startMoto } from '../tools/moto.ts';
 import { startSmtp, type SmtpSink } from '../test/support/smtp.ts';
 import { startCognitoCounter, startSmtpCounter, type CountingProxy } from './counting-proxies.mts';
 import { startServer, type ServerProcess } from './servers.mts';
-import {
-  ACTIVATION_PREFIX,
-  CONFIRMATION_PREFIX,
-  serviceSpec,
-  type CognitoTarget,
-} from './specs.mts';
+import { ACTIVATION_PREFIX, CONFIRMATION_PREFIX, serviceSpec, type CognitoTarget } from './specs.mts';
 
 /** The service's steps of one account's life, in order; the frontend's own sign-in is not among them. */
 export const FLOW_STEPS = ['signup', 'complete', 'email change', 'confirm'] as const;

@@ -45,9 +45,9 @@ export interface RunningProcess {
   /** Milliseconds from spawn until `ready` answered. */
   readyMs: number;
   /** What it last wrote to its piped stdout and stderr. */
-  output(): string;
+  output: () => string;
   /** Ends stdin, SIGTERM, SIGKILL after the grace period; resolves once it exited. Safe to call twice. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** The child exited, could not be spawned, or did not answer in time (then `exit` is undefined). */
@@ -178,7 +178,8 @@ export async function startProcess(opts: StartProcessOptions): Promise<RunningPr
     const deadline = started + timeoutMs;
     for (;;) {
       if (spawnError) return fail(`could not start: ${spawnError.message}`);
-      if (exit) return fail(`exited (code ${exit.code ?? '-'}, signal ${exit.signal ?? '-'}) before answering`);
+      if (exit)
+        return fail(`exited (code ${exit.code ?? '-'}, signal ${exit.signal ?? '-'}) before answering`);
       if (await opts.ready()) break;
       if (performance.now() > deadline) return fail(`did not answer within ${timeoutMs / 1000} s`);
       await sleep(opts.pollMs ?? 100);

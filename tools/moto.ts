@@ -2,13 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  answers,
-  freePort,
-  startProcess,
-  StartProcessError,
-  type RunningProcess,
-} from './child-process.ts';
+import { answers, freePort, startProcess, StartProcessError, type RunningProcess } from './child-process.ts';
 
 /** A running moto server (real HTTP, real AWS wire protocol) owned by the calling test file. */
 export interface MotoServer {
@@ -184,7 +178,12 @@ async function startOnce(port: number, opts: StartMotoOptions): Promise<MotoServ
 /** Why moto did not start, with its output and what to install; `addressInUse` marks a lost port race. */
 function motoStartError(
   error: StartProcessError,
-  { python, port, endpoint, timeoutMs }: { python: string; port: number; endpoint: string; timeoutMs: number },
+  {
+    python,
+    port,
+    endpoint,
+    timeoutMs,
+  }: { python: string; port: number; endpoint: string; timeoutMs: number },
 ): Error {
   const stderr = error.output;
   if (error.spawnError?.code === 'ENOENT') {

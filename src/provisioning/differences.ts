@@ -42,7 +42,6 @@ export interface PoolState {
   clients: Record<ClientRole, UserPoolClientType | undefined>;
 }
 
-
 /** The entries of `source` under `keys` that are set. */
 export function pick<T extends object, K extends PropertyKey>(
   source: T,

@@ -183,7 +183,10 @@ export async function provisionPool(
   // Before the clients: Cognito refuses a client that reads or writes an attribute the pool lacks.
   await reconcile(schemaDifferences(state.pool), () =>
     client.send(
-      new AddCustomAttributesCommand({ UserPoolId: userPoolId, CustomAttributes: userPoolDefinition('').Schema }),
+      new AddCustomAttributesCommand({
+        UserPoolId: userPoolId,
+        CustomAttributes: userPoolDefinition('').Schema,
+      }),
     ),
   );
   await reconcile(mfaDifferences(state.mfa), () =>

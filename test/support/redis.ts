@@ -32,7 +32,10 @@ export async function startRedis(): Promise<RedisServer> {
     return { url: `redis://127.0.0.1:${port}`, stop: redis.stop };
   } catch (error) {
     if (error instanceof StartProcessError && error.spawnError) {
-      throw new Error(`redis-server could not start (apt-get install redis-server): ${error.spawnError.message}`);
+      throw new Error(
+        `redis-server could not start (apt-get install redis-server): ${error.spawnError.message}`,
+        { cause: error },
+      );
     }
     throw error;
   }
