@@ -6,6 +6,10 @@ const tsJest = (extra = {}) => [
       moduleResolution: 'node10',
       isolatedModules: false,
       ignoreDeprecations: '6.0',
+      // Code that plain `node` also runs (provisioning, tools/) imports `./x.ts`; Jest resolves that
+      // path as written, while the build rewrites it to `./x.js`.
+      rewriteRelativeImportExtensions: false,
+      allowImportingTsExtensions: true,
       sourceMap: true,
       types: ['node', 'jest'],
     },

@@ -2,20 +2,13 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { pathToFileURL } from 'node:url';
-import type * as Provisioning from '../src/cognito/provisioning.ts';
+import { provisionPool } from '../src/provisioning/provision-pool.ts';
 import { linkFrom } from '../test/support/links.ts';
-import { startMoto } from '../test/support/moto.ts';
+import { startMoto } from '../tools/moto.ts';
 import { startSmtp, type SmtpSink } from '../test/support/smtp.ts';
 import { startCognitoCounter, startSmtpCounter, type CountingProxy } from './counting-proxies.mts';
 import { startServer, type ServerProcess } from './servers.mts';
-import {
-  ACTIVATION_PREFIX,
-  CONFIRMATION_PREFIX,
-  SERVICE_DIR,
-  serviceSpec,
-  type CognitoTarget,
-} from './specs.mts';
+import { ACTIVATION_PREFIX, CONFIRMATION_PREFIX, serviceSpec, type CognitoTarget } from './specs.mts';
 
 /** The service's steps of one account's life, in order; the frontend's own sign-in is not among them. */
 export const FLOW_STEPS = ['signup', 'complete', 'email change', 'confirm'] as const;
@@ -91,9 +84,6 @@ async function cycle(stack: Stack, n: number): Promise<void> {
 }
 
 async function provision(endpoint: string): Promise<CognitoTarget> {
-  const { provisionPool } = (await import(
-    pathToFileURL(`${SERVICE_DIR}/cognito/provisioning.js`).href
-  )) as typeof Provisioning;
   const client = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
   try {
     const pool = await provisionPool(client, { poolName: 'cognito-accounts-bench' });

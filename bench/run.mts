@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { startSmtp } from '../test/support/smtp.ts';
 import { BENCH_POOL, startFakeCognito, type FakeCognito } from './fake-cognito.mts';
 import { measureFlow, type FlowResult, type FlowStep } from './flow.mts';
@@ -232,9 +233,11 @@ const SETTINGS =
   'AdminGetUser at once: these figures are the service’s own cost, not Cognito’s.** The service runs as `node main.js` ' +
   'from a copy of `dist/`, with LOG_LEVEL=warn and RATE_LIMIT_ENABLED=false; the baselines are bench/apps/, compiled by tsc.';
 
-function writeResults(markdown: string, startedAt: Date): string {
-  mkdirSync(RESULTS, { recursive: true });
+/** Written as prettier would format it, so that the committed latest.md passes `prettier --check`. */
+async function writeResults(report: string, startedAt: Date): Promise<string> {
   const file = `${RESULTS}${startedAt.toISOString().replace(/[:.]/g, '-')}.md`;
+  const markdown = await format(report, { ...(await resolveConfig(file)), filepath: file });
+  mkdirSync(RESULTS, { recursive: true });
   writeFileSync(file, markdown);
   writeFileSync(`${RESULTS}latest.md.tmp`, markdown);
   renameSync(`${RESULTS}latest.md.tmp`, `${RESULTS}latest.md`);
@@ -271,7 +274,7 @@ async function main(): Promise<void> {
       designedCalls: DESIGNED_CALLS,
       targets: targets(rows, startups, memory, flow),
     });
-    const file = writeResults(`# cognito-accounts benchmark\n\n${body}`, startedAt);
+    const file = await writeResults(`# cognito-accounts benchmark\n\n${body}`, startedAt);
     process.stdout.write(`${body}\nWritten to ${file} and bench/results/latest.md\n`);
   } finally {
     await Promise.all([fake.close(), sink.stop()]);

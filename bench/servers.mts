@@ -1,7 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { freePort } from '../test/support/moto.ts';
+import { freePort, startProcess } from '../tools/child-process.ts';
 
 /** A server under test in a process of its own, so its CPU time and memory are its own. */
 export interface ServerProcess {
@@ -28,7 +28,6 @@ export interface ServerSpec {
 }
 
 const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-const OUTPUT_KEEP = 8 * 1024;
 const POLL_MS = 5;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -64,52 +63,38 @@ function statusOf(url: string): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Spawns the server and resolves once `/health` answers 200, polling every 5 ms. */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   const port = await freePort();
-  const started = performance.now();
-  const child = spawn(process.execPath, [spec.script], {
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startProcess({
+    name: spec.name,
+    command: process.execPath,
+    args: [spec.script],
     env: spec.env(port),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ready: async () => (await statusOf(`${url}/health`)) === 200,
+    timeoutMs: READY_TIMEOUT_MS,
+    pollMs: POLL_MS,
+    graceMs: STOP_GRACE_MS,
+    onSpawn: (child) => {
+      live.add(child);
+      child.once('exit', () => live.delete(child));
+    },
+  }).catch((error: unknown) => {
+    const { message, output } = error as { message: string; output?: string };
+    throw new Error(`${message}; its output:\n${output || '(none)'}`);
   });
-  live.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEEP));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => live.delete(child));
-
-  const url = `http://127.0.0.1:${port}`;
-  const fail = async (why: string): Promise<never> => {
-    child.kill('SIGKILL');
-    await exited;
-    throw new Error(`${spec.name} ${why}; its output:\n${output || '(none)'}`);
-  };
-  while ((await statusOf(`${url}/health`)) !== 200) {
-    if (!live.has(child)) return fail(`exited (code ${child.exitCode}) before answering /health`);
-    if (performance.now() - started > READY_TIMEOUT_MS) return fail('did not answer /health in time');
-    await sleep(POLL_MS);
-  }
-  const readyMs = performance.now() - started;
-  const pid = child.pid ?? 0;
+  const pid = server.child.pid ?? 0;
 
   return {
     name: spec.name,
     url,
     pid,
-    readyMs,
+    readyMs: server.readyMs,
     cpuMicros: () => cpuMicrosOf(pid),
     rssBytes: () => rssBytesOf(pid),
-    output: () => output,
-    stop: async () => {
-      if (!live.has(child)) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    },
+    output: server.output,
+    stop: server.stop,
   };
 }

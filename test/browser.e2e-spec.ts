@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { answers } from './support/moto';
+import { answers } from '../tools/child-process';
 
 /*
  * The embedded default as a person uses it: `npm start` with no Cognito configuration, then a real

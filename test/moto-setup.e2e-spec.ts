@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MotoUnavailableError, startMoto } from './support/moto';
+import { MotoUnavailableError, startMoto } from '../tools/moto';
 
 describe('moto set-up, shared by npm test and npm start', () => {
   let dir: string;

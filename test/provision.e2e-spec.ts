@@ -12,14 +12,15 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { checkPool, ProvisioningError, provisionPool, type Difference } from '../src/cognito/provisioning';
-import {
-  backendClientDefinition,
-  frontendClientDefinition,
-  VERIFICATION_ATTRIBUTE,
-} from '../src/cognito/user-pool.definition';
+import { VERIFICATION_ATTRIBUTE } from '../src/cognito/attributes';
+import type { Difference } from '../src/provisioning/differences';
+import { checkPool } from '../src/provisioning/pool-state';
+import { provisionPool } from '../src/provisioning/provision-pool';
+import { ProvisioningError } from '../src/provisioning/provisioning-error';
+import { backendClientDefinition, frontendClientDefinition } from '../src/provisioning/user-pool.definition';
 import { cognitoClient, DEFAULT_REGION, TEST_CREDENTIALS } from './support/cognito-pool';
-import { freePort, startMoto, type MotoServer } from './support/moto';
+import { freePort } from '../tools/child-process';
+import { startMoto, type MotoServer } from '../tools/moto';
 
 const ROOT = resolve(__dirname, '..');
 const CLI_DIR = join(ROOT, 'test', 'artifacts', `provision-cli-${process.pid}`);

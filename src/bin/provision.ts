@@ -1,19 +1,15 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { parseArgs } from 'node:util';
-import {
-  checkPool,
-  formatDifference,
-  ProvisioningError,
-  provisionPool,
-  remedy,
-  type ProvisionResult,
-} from '../cognito/provisioning';
-import { provisionConfig, type ProvisionConfig } from '../config/provision.env';
+import { formatDifference, remedy } from '../provisioning/differences.ts';
+import { checkPool } from '../provisioning/pool-state.ts';
+import { provisionPool, type ProvisionResult } from '../provisioning/provision-pool.ts';
+import { ProvisioningError } from '../provisioning/provisioning-error.ts';
+import { provisionConfig, type ProvisionConfig } from '../config/provision.env.ts';
 
 const USAGE = `Usage: npm run provision [-- --check]
 
   (no option)  create the user pool named $COGNITO_POOL_NAME and its two app clients as
-               src/cognito/user-pool.definition.ts describes them, or update an existing one;
+               src/provisioning/user-pool.definition.ts describes them, or update an existing one;
                prints the variables the service needs (stdout) and what it did (stderr)
   --check      change nothing; list every way the pool and its clients differ from the design
 

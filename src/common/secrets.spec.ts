@@ -1,5 +1,5 @@
 import { generateSecret, SECRET_LENGTH } from './secrets';
-import { PASSWORD_POLICY } from '../cognito/user-pool.definition';
+import { PASSWORD_POLICY } from '../provisioning/user-pool.definition';
 
 describe('generateSecret', () => {
   const samples = Array.from({ length: 500 }, () => generateSecret());

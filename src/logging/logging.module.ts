@@ -9,7 +9,6 @@ import { PINO_LEVEL, PinoLogger } from './pino-logger';
 export const LOG_DESTINATION = Symbol('LogDestination');
 export const PINO = Symbol('Pino');
 
-
 /**
  * Secrets that could ride on a log line: never written. The service logs no request headers or
  * bodies at all; these paths are the belt to those braces.

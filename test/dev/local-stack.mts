@@ -1,7 +1,8 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { MailDev } from 'maildev';
-import type * as Provisioning from '../../src/cognito/provisioning.ts';
-import { freePort, startMoto, type MotoServer } from '../support/moto.ts';
+import { provisionPool } from '../../src/provisioning/provision-pool.ts';
+import { freePort } from '../../tools/child-process.ts';
+import { startMoto, type MotoServer } from '../../tools/moto.ts';
 
 const LOOPBACK = '127.0.0.1';
 const REGION = 'eu-west-1';
@@ -41,11 +42,8 @@ async function startMailCatcher(): Promise<MailCatcher> {
   };
 }
 
-/** The pool and both app clients, made by the same provisioning code as `npm run provision` (from dist/). */
+/** The pool and both app clients, made by the same provisioning code as `npm run provision`. */
 async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
-  const { provisionPool } = (await import(
-    new URL('../../dist/cognito/provisioning.js', import.meta.url).href
-  )) as typeof Provisioning;
   const client = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
   try {
     const { userPoolId, backendClientId, frontendClientId } = await provisionPool(client, {

@@ -1,5 +1,5 @@
-import { MotoUnavailableError } from '../support/moto.ts';
-import { startApi, waitUntilHealthy } from './api-process.mts';
+import { MotoUnavailableError } from '../../tools/moto.ts';
+import { startApi } from './api-process.mts';
 import { startLocalStack, type LocalStack } from './local-stack.mts';
 
 /*
@@ -58,7 +58,7 @@ function banner({ apiUrl, inboxUrl, cognitoEndpoint, pool }: LocalStack): string
 }
 
 async function runConfigured(): Promise<void> {
-  const api = startApi(process.env, { watch });
+  const api = await startApi(process.env, { watch });
   stops.push(api.stop);
   await shutDown(await api.exited);
 }
@@ -66,10 +66,12 @@ async function runConfigured(): Promise<void> {
 async function runEmbedded(): Promise<void> {
   const local = await startLocalStack(process.env.PORT ? Number(process.env.PORT) : undefined);
   stops.push(local.stop);
-  const api = startApi({ ...withoutAwsSession(process.env), ...local.env }, { watch });
+  const api = await startApi(
+    { ...withoutAwsSession(process.env), ...local.env },
+    { watch, healthUrl: `${local.apiUrl}/health`, timeoutMs: watch ? 120_000 : 30_000 },
+  );
   stops.push(api.stop);
   void api.exited.then((code) => shutDown(code || 1));
-  await waitUntilHealthy(local.apiUrl, api, watch ? 120_000 : 30_000);
   console.log(banner(local));
 }
 

@@ -6,7 +6,7 @@ import {
   type AuthenticationResultType,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { provisionPool } from '../../src/cognito/provisioning';
+import { provisionPool } from '../../src/provisioning/provision-pool';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 export const DEFAULT_REGION = 'eu-west-1';
@@ -35,7 +35,7 @@ let poolCounter = 0;
 
 /**
  * Creates the user pool, its MFA configuration and both app clients exactly as
- * `src/cognito/user-pool.definition.ts` describes them, the way `npm run provision` does
+ * `src/provisioning/user-pool.definition.ts` describes them, the way `npm run provision` does
  * (moto 5.2.1 accepts every field as is).
  */
 export async function createPool(

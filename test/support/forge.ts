@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { installedMotoPython } from './moto';
+import { installedMotoPython } from '../../tools/moto';
 
 interface RsaPrivateJwk {
   kid: string;

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort, stopProcessGroup } from './moto';
+import { freePort, startProcess, StartProcessError } from '../../tools/child-process';
 
 export interface RedisServer {
   url: string;
@@ -19,24 +18,25 @@ const canConnect = (port: number) =>
 /** A throw-away `redis-server` on a free loopback port, nothing persisted. */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
+  try {
+    const redis = await startProcess({
+      name: 'redis-server',
+      command: 'redis-server',
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       stdio: 'ignore',
       detached: true,
-    },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const failed = new Promise<never>((_, reject) => {
-    child.once('error', (error) =>
-      reject(new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`)),
-    );
-  });
-  const deadline = Date.now() + 10_000;
-  while (!(await Promise.race([canConnect(port), failed]))) {
-    if (Date.now() > deadline) throw new Error('redis-server did not answer within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+      ready: () => canConnect(port),
+      timeoutMs: 10_000,
+      pollMs: 50,
+    });
+    return { url: `redis://127.0.0.1:${port}`, stop: redis.stop };
+  } catch (error) {
+    if (error instanceof StartProcessError && error.spawnError) {
+      throw new Error(
+        `redis-server could not start (apt-get install redis-server): ${error.spawnError.message}`,
+        { cause: error },
+      );
+    }
+    throw error;
   }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcessGroup(child, exited) };
 }

@@ -8,7 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { createPool, TestPool } from './cognito-pool';
 import { applyEnv, testEnv } from './env';
-import { startMoto, MotoServer } from './moto';
+import { startMoto, MotoServer } from '../../tools/moto';
 import { startSmtp, SmtpSink } from './smtp';
 
 export interface AppOptions {

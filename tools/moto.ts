@@ -1,8 +1,8 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { answers, freePort, startProcess, StartProcessError, type RunningProcess } from './child-process.ts';
 
 /** A running moto server (real HTTP, real AWS wire protocol) owned by the calling test file. */
 export interface MotoServer {
@@ -35,8 +35,6 @@ export class MotoUnavailableError extends Error {
   override readonly name = 'MotoUnavailableError';
 }
 
-const STDERR_KEEP = 16 * 1024;
-
 /**
  * Runs `moto.server.main(['-H', '127.0.0.1', '-p', PORT])` (what `python3 -m moto.server` runs), plus
  * a watchdog thread that exits as soon as its stdin closes: stdin is a pipe from this process, so if
@@ -54,19 +52,6 @@ const LAUNCHER = [
   'from moto.server import main',
   'main(sys.argv[1:])',
 ].join('\n');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('could not get a free port'))));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -158,122 +143,27 @@ async function motoPython(opts: StartMotoOptions): Promise<string> {
   );
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.pid === undefined) return;
-  try {
-    // detached: true made the child a process-group leader; a negative pid signals the whole group.
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-/**
- * Ends a detached child's stdin (its watchdog's cue), sends SIGTERM to its process group, and
- * SIGKILL when it has not exited after `graceMs`. Resolves once `exited` does.
- */
-export async function stopProcessGroup(
-  child: ChildProcess,
-  exited: Promise<unknown>,
-  graceMs = 3000,
-): Promise<void> {
-  child.stdin?.end();
-  killGroup(child, 'SIGTERM');
-  const killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(killTimer);
-}
-
-/** Whether a GET of `url` answers 2xx within 2 s. */
-export async function answers(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 async function startOnce(port: number, opts: StartMotoOptions): Promise<MotoServer> {
   const python = opts.python ?? defaultPython();
   const endpoint = `http://127.0.0.1:${port}`;
   const timeoutMs = opts.timeoutMs ?? 20_000;
-
-  const child = spawn(python, ['-c', LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1', ...opts.env },
-  });
-
-  let stderr = '';
-  const keep = (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
-  };
-  // Always drain both pipes: werkzeug logs every request to stderr and would block on a full pipe.
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.stdin.on('error', () => undefined);
-
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  let spawnError: Error | undefined;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
+  let moto: RunningProcess;
+  try {
+    moto = await startProcess({
+      name: `moto server on port ${port}`,
+      command: python,
+      args: ['-c', LAUNCHER, '-H', '127.0.0.1', '-p', String(port)],
+      // stdin stays a pipe from this process: the launcher's watchdog exits when it closes.
+      stdio: 'pipe',
+      detached: true,
+      env: { ...process.env, PYTHONUNBUFFERED: '1', ...opts.env },
+      ready: () => answers(`${endpoint}/moto-api/data.json`),
+      timeoutMs,
+      pollMs: 100,
     });
-    child.once('error', (err) => {
-      spawnError = err;
-      if (child.pid === undefined) {
-        exited = { code: null, signal: null };
-        resolve();
-      }
-    });
-  });
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return exitPromise;
-    stopped = true;
-    if (!exited) await stopProcessGroup(child, exitPromise);
-    child.stdout.destroy();
-    child.stderr.destroy();
-    child.stdin.destroy();
-  };
-
-  const diagnose = (withExit = true) => {
-    if (spawnError && (spawnError as NodeJS.ErrnoException).code === 'ENOENT')
-      return `${python} not found on PATH (set MOTO_PYTHON, or install Python 3 with: pip install 'moto[server]')`;
-    const tail = stderr.trim() || '(no output)';
-    const hint = /No module named ['"]?moto|No module named ['"]?(flask|werkzeug)/.test(stderr)
-      ? `\n${python} has no moto server: pip install 'moto[server]'`
-      : '';
-    const status = withExit
-      ? `exit code ${exited?.code ?? '-'}, signal ${exited?.signal ?? '-'}`
-      : 'killed it';
-    return `${status}${hint}\n--- moto output ---\n${tail}`;
-  };
-
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited || spawnError) {
-      await stop();
-      const err = new Error(`moto server on port ${port} died before answering: ${diagnose()}`);
-      (err as Error & { addressInUse?: boolean }).addressInUse = /address already in use/i.test(stderr);
-      throw err;
-    }
-    if (await answers(`${endpoint}/moto-api/data.json`)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(
-        `moto server on port ${port} did not answer ${endpoint}/moto-api/data.json within ${timeoutMs} ms, ${diagnose(false)}`,
-      );
-    }
-    await sleep(100);
+  } catch (error) {
+    if (!(error instanceof StartProcessError)) throw error;
+    throw motoStartError(error, { python, port, endpoint, timeoutMs });
   }
 
   const reset = async () => {
@@ -282,7 +172,41 @@ async function startOnce(port: number, opts: StartMotoOptions): Promise<MotoServ
     if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status} ${body}`);
   };
 
-  return { endpoint, stop, reset };
+  return { endpoint, stop: moto.stop, reset };
+}
+
+/** Why moto did not start, with its output and what to install; `addressInUse` marks a lost port race. */
+function motoStartError(
+  error: StartProcessError,
+  {
+    python,
+    port,
+    endpoint,
+    timeoutMs,
+  }: { python: string; port: number; endpoint: string; timeoutMs: number },
+): Error {
+  const stderr = error.output;
+  if (error.spawnError?.code === 'ENOENT') {
+    return new Error(
+      `moto server on port ${port} died before answering: ${python} not found on PATH (set MOTO_PYTHON, or install Python 3 with: pip install 'moto[server]')`,
+    );
+  }
+  const tail = stderr.trim() || '(no output)';
+  const hint = /No module named ['"]?moto|No module named ['"]?(flask|werkzeug)/.test(stderr)
+    ? `\n${python} has no moto server: pip install 'moto[server]'`
+    : '';
+  const timedOut = !error.exit && !error.spawnError;
+  const status = timedOut
+    ? 'killed it'
+    : `exit code ${error.exit?.code ?? '-'}, signal ${error.exit?.signal ?? '-'}`;
+  const diagnosis = `${status}${hint}\n--- moto output ---\n${tail}`;
+  const err = timedOut
+    ? new Error(
+        `moto server on port ${port} did not answer ${endpoint}/moto-api/data.json within ${timeoutMs} ms, ${diagnosis}`,
+      )
+    : new Error(`moto server on port ${port} died before answering: ${diagnosis}`);
+  (err as Error & { addressInUse?: boolean }).addressInUse = /address already in use/i.test(stderr);
+  return err;
 }
 
 /**

@@ -3,9 +3,7 @@ import type {
   CreateUserPoolCommandInput,
   SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { VERIFICATION_ATTRIBUTE } from './attributes';
-
-export { VERIFICATION_ATTRIBUTE };
+import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
 
 /**
  * The user pool as the design wants it, as data: the e2e harness creates its pool from this, and

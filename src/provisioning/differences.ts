@@ -1,0 +1,319 @@
+import type {
+  GetUserPoolMfaConfigCommandOutput,
+  SchemaAttributeType,
+  UserPoolClientType,
+  UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { isDeepStrictEqual } from 'node:util';
+import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
+import {
+  backendClientDefinition,
+  frontendClientDefinition,
+  mfaDefinition,
+  userPoolDefinition,
+} from './user-pool.definition.ts';
+
+/*
+ * What differs between a pool as Cognito describes it and the design, and whether provisioning can
+ * change it or only a new pool (or client) can. Pure: no SDK calls.
+ */
+
+/** One way in which a pool or app client differs from the design. */
+export interface Difference {
+  /** `pool`, `backend client` or `frontend client`. */
+  where: string;
+  what: string;
+  expected: unknown;
+  actual: unknown;
+  /** Whether provisioning can fix it; if not, the pool or client must be created again. */
+  fixable: boolean;
+}
+
+export const CLIENTS = { backend: backendClientDefinition, frontend: frontendClientDefinition };
+export type ClientRole = keyof typeof CLIENTS;
+export const CLIENT_ROLES = Object.keys(CLIENTS) as ClientRole[];
+
+type MfaState = Pick<GetUserPoolMfaConfigCommandOutput, 'MfaConfiguration' | 'SoftwareTokenMfaConfiguration'>;
+
+/** What Cognito says about a pool: the input of every comparison. */
+export interface PoolState {
+  pool: UserPoolType;
+  mfa: MfaState;
+  clients: Record<ClientRole, UserPoolClientType | undefined>;
+}
+
+/** The entries of `source` under `keys` that are set. */
+export function pick<T extends object, K extends PropertyKey>(
+  source: T,
+  keys: readonly K[],
+): Partial<Pick<T, Extract<K, keyof T>>> {
+  const entries = Object.entries(source).filter(
+    ([key, value]) => value !== undefined && (keys as readonly PropertyKey[]).includes(key),
+  );
+  return Object.fromEntries(entries) as Partial<Pick<T, Extract<K, keyof T>>>;
+}
+
+/** Only the keys the design sets, so settings the design says nothing about never count as differences. */
+const sameKeysAs = (design: object, actual: object | undefined) =>
+  actual && pick(actual, Object.keys(design));
+
+const sorted = (values: readonly string[] | undefined) => [...(values ?? [])].sort();
+
+function differs(
+  where: string,
+  what: string,
+  expected: unknown,
+  actual: unknown,
+  fixable = true,
+): Difference[] {
+  return isDeepStrictEqual(expected, actual) ? [] : [{ where, what, expected, actual, fixable }];
+}
+
+// The comparisons are pure; each covers the part of the pool that one API call fixes.
+
+export const POOL = 'pool';
+const poolDesign = () => userPoolDefinition('');
+
+/** Settings fixed together by one UpdateUserPool. */
+export function poolSettingDifferences(pool: UserPoolType): Difference[] {
+  const design = poolDesign();
+  const recovery = [...(pool.AccountRecoverySetting?.RecoveryMechanisms ?? [])]
+    .sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0))
+    .map(({ Name, Priority }) => ({ Name, Priority }));
+  return [
+    ...differs(
+      POOL,
+      'self sign-up must be off: only the API creates users (AdminCreateUserConfig.AllowAdminCreateUserOnly)',
+      design.AdminCreateUserConfig.AllowAdminCreateUserOnly,
+      pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly ?? false,
+    ),
+    ...differs(
+      POOL,
+      'password policy (Policies.PasswordPolicy)',
+      design.Policies.PasswordPolicy,
+      sameKeysAs(design.Policies.PasswordPolicy, pool.Policies?.PasswordPolicy),
+    ),
+    ...differs(
+      POOL,
+      'devices must always be remembered (DeviceConfiguration)',
+      design.DeviceConfiguration,
+      sameKeysAs(design.DeviceConfiguration, pool.DeviceConfiguration),
+    ),
+    ...differs(
+      POOL,
+      'password recovery by verified email only (AccountRecoverySetting)',
+      design.AccountRecoverySetting.RecoveryMechanisms,
+      recovery,
+    ),
+    ...differs(
+      POOL,
+      'Cognito must verify no attribute itself: the service mails its own links (AutoVerifiedAttributes)',
+      design.AutoVerifiedAttributes,
+      sorted(pool.AutoVerifiedAttributes),
+    ),
+    ...differs(
+      POOL,
+      'deletion protection (DeletionProtection)',
+      design.DeletionProtection,
+      pool.DeletionProtection ?? 'INACTIVE',
+    ),
+  ];
+}
+
+/** Settings Cognito fixes when the pool is created: only a new pool changes them. */
+export function creationDifferences(pool: UserPoolType): Difference[] {
+  const design = poolDesign();
+  return [
+    ...differs(
+      POOL,
+      'email must be a sign-in alias, not a username attribute (UsernameAttributes)',
+      [],
+      sorted(pool.UsernameAttributes),
+      false,
+    ),
+    ...differs(
+      POOL,
+      'sign-in aliases (AliasAttributes)',
+      design.AliasAttributes,
+      sorted(pool.AliasAttributes),
+      false,
+    ),
+    // A pool created without UsernameConfiguration is case-sensitive (Cognito's default).
+    ...differs(
+      POOL,
+      'usernames must be case-insensitive (UsernameConfiguration.CaseSensitive)',
+      design.UsernameConfiguration.CaseSensitive,
+      pool.UsernameConfiguration?.CaseSensitive ?? true,
+      false,
+    ),
+    ...differs(
+      POOL,
+      'email must not be a required attribute (the API creates users before they have one)',
+      false,
+      schemaAttribute(pool, 'email')?.Required ?? false,
+      false,
+    ),
+  ];
+}
+
+/** Cognito names custom attributes `custom:x` in DescribeUserPool; accept a bare `x` as well. */
+function schemaAttribute(pool: UserPoolType, name: string): SchemaAttributeType | undefined {
+  return pool.SchemaAttributes?.find((a) => a.Name === name || `custom:${a.Name}` === name);
+}
+
+const attributeShape = (a: SchemaAttributeType) => ({
+  AttributeDataType: a.AttributeDataType,
+  Mutable: a.Mutable,
+  MaxLength: a.StringAttributeConstraints?.MaxLength,
+});
+
+/** The custom attribute: AddCustomAttributes adds a missing one; one of another shape cannot change. */
+export function schemaDifferences(pool: UserPoolType): Difference[] {
+  const [design] = poolDesign().Schema;
+  const actual = schemaAttribute(pool, VERIFICATION_ATTRIBUTE);
+  if (!actual) {
+    return [
+      {
+        where: POOL,
+        what: `custom attribute ${VERIFICATION_ATTRIBUTE} is missing`,
+        expected: attributeShape(design),
+        actual: undefined,
+        fixable: true,
+      },
+    ];
+  }
+  return differs(
+    POOL,
+    `custom attribute ${VERIFICATION_ATTRIBUTE} must be a mutable String of up to 2048 characters`,
+    attributeShape(design),
+    attributeShape(actual),
+    false,
+  );
+}
+
+/** Fixed by one SetUserPoolMfaConfig. */
+export function mfaDifferences(mfa: MfaState): Difference[] {
+  const design = mfaDefinition('');
+  return [
+    ...differs(
+      POOL,
+      'MFA must be optional (MfaConfiguration)',
+      design.MfaConfiguration,
+      mfa.MfaConfiguration ?? 'OFF',
+    ),
+    ...differs(
+      POOL,
+      'MFA by authenticator app must be on (SoftwareTokenMfaConfiguration.Enabled)',
+      design.SoftwareTokenMfaConfiguration.Enabled,
+      mfa.SoftwareTokenMfaConfiguration?.Enabled ?? false,
+    ),
+  ];
+}
+
+/** Entries one list has and the other has not, as one difference each way. */
+function listDifferences(
+  where: string,
+  phrases: { extra: string; missing: string },
+  expected: readonly string[],
+  actual: readonly string[],
+): Difference[] {
+  const extra = actual.filter((item) => !expected.includes(item));
+  const missing = expected.filter((item) => !actual.includes(item));
+  const difference = (phrase: string, items: string[]): Difference[] =>
+    items.length === 0
+      ? []
+      : [
+          {
+            where,
+            what: `${phrase} ${items.join(', ')}`,
+            expected: sorted(expected),
+            actual: sorted(actual),
+            fixable: true,
+          },
+        ];
+  return [...difference(phrases.extra, extra), ...difference(phrases.missing, missing)];
+}
+
+function attributeAccessDifferences(
+  where: string,
+  verb: 'read' | 'write',
+  expected: readonly string[],
+  actual: readonly string[] | undefined,
+): Difference[] {
+  // Cognito's documented default for a client without a list: every standard attribute (email too).
+  if (!actual?.length) {
+    return differs(
+      where,
+      `may ${verb} every standard attribute (no list set)`,
+      sorted(expected),
+      'all standard attributes',
+    );
+  }
+  return listDifferences(where, { extra: `may ${verb}`, missing: `cannot ${verb}` }, expected, actual);
+}
+
+/** One app client; a missing one is created, a secret cannot be removed, the rest one update fixes. */
+export function clientDifferences(role: ClientRole, client: UserPoolClientType | undefined): Difference[] {
+  const where = `${role} client`;
+  const design = CLIENTS[role]('');
+  if (!client) {
+    return [
+      { where, what: 'no such app client', expected: design.ClientName, actual: undefined, fixable: true },
+    ];
+  }
+  return [
+    ...differs(
+      where,
+      'must have no client secret (GenerateSecret)',
+      false,
+      client.ClientSecret !== undefined,
+      false,
+    ),
+    ...listDifferences(
+      where,
+      { extra: 'allows auth flows beyond the design:', missing: 'lacks auth flows:' },
+      design.ExplicitAuthFlows,
+      client.ExplicitAuthFlows ?? [],
+    ),
+    ...attributeAccessDifferences(where, 'read', design.ReadAttributes, client.ReadAttributes),
+    ...attributeAccessDifferences(where, 'write', design.WriteAttributes, client.WriteAttributes),
+    ...differs(
+      where,
+      'must not reveal whether a user exists (PreventUserExistenceErrors)',
+      design.PreventUserExistenceErrors,
+      client.PreventUserExistenceErrors ?? 'LEGACY',
+    ),
+    ...differs(
+      where,
+      'token revocation (EnableTokenRevocation)',
+      true,
+      client.EnableTokenRevocation ?? false,
+    ),
+  ];
+}
+
+/** Every difference that matters between a pool (with its clients) and the design. */
+export function comparePool(state: PoolState): Difference[] {
+  return [
+    ...creationDifferences(state.pool),
+    ...poolSettingDifferences(state.pool),
+    ...schemaDifferences(state.pool),
+    ...mfaDifferences(state.mfa),
+    ...CLIENT_ROLES.flatMap((role) => clientDifferences(role, state.clients[role])),
+  ];
+}
+
+const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
+
+export function formatDifference(d: Difference): string {
+  return `${d.where}: ${d.what} (expected ${show(d.expected)}, found ${show(d.actual)})`;
+}
+
+/** What an operator does about a difference. */
+export function remedy(d: Difference): string {
+  if (d.fixable) return 'npm run provision fixes this';
+  if (d.where === POOL) {
+    return 'cannot change once the pool exists: create a new pool under another name and move the users to it';
+  }
+  return 'cannot change once the client exists: delete this app client and provision again (its id changes)';
+}
