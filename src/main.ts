@@ -11,11 +11,7 @@ import { appConfig } from './config/configuration';
 const SHUTDOWN_GRACE_MS = 25_000;
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
-    createAdapter(),
-    APP_OPTIONS,
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), APP_OPTIONS);
   configureApp(app);
   const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen(port, host);

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { CognitoClient } from './cognito-client';
 import { CognitoService } from './cognito.service';
 
 @Module({
-  providers: [CognitoService],
-  exports: [CognitoService],
+  providers: [CognitoClient, CognitoService],
+  exports: [CognitoClient, CognitoService],
 })
 export class CognitoModule {}

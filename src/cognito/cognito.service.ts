@@ -7,14 +7,11 @@ import {
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
-  CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { NotAuthorizedError } from '../common/errors';
 import { ExpiringCache } from '../common/expiring-cache';
-import { cognitoConfig } from '../config/configuration';
 import {
   Account,
   challengeEmail,
@@ -28,7 +25,7 @@ import {
   TRUE,
 } from './account';
 import { PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
-import { toDomainError } from './cognito-errors';
+import { CognitoClient } from './cognito-client';
 
 /** How long a profile read may be answered from memory (GET /accounts/me). */
 const RECENT_READ_MS = 5_000;
@@ -46,43 +43,21 @@ export interface PendingActivation {
  * API; SDK exceptions become domain errors here, so the rest of the service never sees AWS types.
  */
 @Injectable()
-export class CognitoService implements OnModuleDestroy {
-  private readonly client: CognitoIdentityProviderClient;
+export class CognitoService {
   /** Accounts read lately, for getRecentAccount; every write through this wrapper drops the user's entry. */
   private readonly recentReads = new ExpiringCache<Account>(RECENT_READS_KEPT);
 
-  constructor(@Inject(cognitoConfig.KEY) private readonly config: ConfigType<typeof cognitoConfig>) {
-    this.client = new CognitoIdentityProviderClient({
-      region: config.region,
-      endpoint: config.endpoint,
-      // Adaptive retries back off under Cognito's quotas; the budget is bounded so a request fails
-      // with 503 in about COGNITO_MAX_ATTEMPTS x COGNITO_TIMEOUT_MS at worst, never hangs.
-      maxAttempts: config.maxAttempts,
-      retryMode: 'adaptive',
-      requestHandler: {
-        connectionTimeout: Math.min(3_000, config.timeoutMs),
-        requestTimeout: config.timeoutMs,
-        // Without it the SDK only logs a breached request timeout and keeps waiting.
-        throwOnRequestTimeout: true,
-        httpAgent: { keepAlive: true },
-        httpsAgent: { keepAlive: true },
-      },
-    });
-  }
-
-  onModuleDestroy(): void {
-    this.client.destroy();
-  }
+  constructor(private readonly cognito: CognitoClient) {}
 
   /** Every account whose email equals the address (all pages). */
   async findAccountsByEmail(email: string): Promise<Account[]> {
     const accounts: Account[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call((c) =>
+      const page = await this.cognito.call((c) =>
         c.send(
           new ListUsersCommand({
-            UserPoolId: this.config.userPoolId,
+            UserPoolId: this.cognito.userPoolId,
             Filter: `email = "${email.replace(/["\\]/g, '\\$&')}"`,
             PaginationToken: token,
           }),
@@ -100,10 +75,10 @@ export class CognitoService implements OnModuleDestroy {
     temporaryPassword: string,
     { email, locale }: NewAccount,
   ): Promise<Account> {
-    const { User } = await this.call((c) =>
+    const { User } = await this.cognito.call((c) =>
       c.send(
         new AdminCreateUserCommand({
-          UserPoolId: this.config.userPoolId,
+          UserPoolId: this.cognito.userPoolId,
           Username: username,
           TemporaryPassword: temporaryPassword,
           MessageAction: 'SUPPRESS',
@@ -117,10 +92,10 @@ export class CognitoService implements OnModuleDestroy {
   /** A fresh temporary password for an invited account (its earlier activation link stops working). */
   async renewInvitation(username: string, temporaryPassword: string): Promise<void> {
     this.recentReads.delete(username);
-    await this.call((c) =>
+    await this.cognito.call((c) =>
       c.send(
         new AdminSetUserPasswordCommand({
-          UserPoolId: this.config.userPoolId,
+          UserPoolId: this.cognito.userPoolId,
           Username: username,
           Password: temporaryPassword,
           Permanent: false,
@@ -139,8 +114,8 @@ export class CognitoService implements OnModuleDestroy {
 
   /** The account as Cognito has it now. */
   async getAccount(username: string): Promise<Account> {
-    const user = await this.call((c) =>
-      c.send(new AdminGetUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
+    const user = await this.cognito.call((c) =>
+      c.send(new AdminGetUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
     const account = toAccount({ ...user, Attributes: user.UserAttributes });
     this.recentReads.set(username, account, Date.now() + RECENT_READ_MS);
@@ -194,8 +169,8 @@ export class CognitoService implements OnModuleDestroy {
 
   async deleteAccount(username: string): Promise<void> {
     this.recentReads.delete(username);
-    await this.call((c) =>
-      c.send(new AdminDeleteUserCommand({ UserPoolId: this.config.userPoolId, Username: username })),
+    await this.cognito.call((c) =>
+      c.send(new AdminDeleteUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
   }
 
@@ -204,11 +179,11 @@ export class CognitoService implements OnModuleDestroy {
    * other outcome (wrong or expired password, an already active user) is NotAuthorizedError.
    */
   async startActivation(username: string, temporaryPassword: string): Promise<PendingActivation> {
-    const result = await this.call((c) =>
+    const result = await this.cognito.call((c) =>
       c.send(
         new AdminInitiateAuthCommand({
-          UserPoolId: this.config.userPoolId,
-          ClientId: this.config.backendClientId,
+          UserPoolId: this.cognito.userPoolId,
+          ClientId: this.cognito.backendClientId,
           AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
           AuthParameters: { USERNAME: username, PASSWORD: temporaryPassword },
         }),
@@ -221,11 +196,11 @@ export class CognitoService implements OnModuleDestroy {
   /** Answers the NEW_PASSWORD_REQUIRED challenge; the tokens Cognito returns are discarded. */
   async completeActivation(username: string, session: string, newPassword: string): Promise<void> {
     this.recentReads.delete(username);
-    await this.call((c) =>
+    await this.cognito.call((c) =>
       c.send(
         new AdminRespondToAuthChallengeCommand({
-          UserPoolId: this.config.userPoolId,
-          ClientId: this.config.backendClientId,
+          UserPoolId: this.cognito.userPoolId,
+          ClientId: this.cognito.backendClientId,
           ChallengeName: 'NEW_PASSWORD_REQUIRED',
           Session: session,
           ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
@@ -236,10 +211,10 @@ export class CognitoService implements OnModuleDestroy {
 
   private async updateAttributes(username: string, attributes: Record<string, string>): Promise<void> {
     this.recentReads.delete(username);
-    await this.call((c) =>
+    await this.cognito.call((c) =>
       c.send(
         new AdminUpdateUserAttributesCommand({
-          UserPoolId: this.config.userPoolId,
+          UserPoolId: this.cognito.userPoolId,
           Username: username,
           UserAttributes: toAttributes(attributes),
         }),
@@ -249,24 +224,14 @@ export class CognitoService implements OnModuleDestroy {
 
   private async deleteAttributes(username: string, names: string[]): Promise<void> {
     this.recentReads.delete(username);
-    await this.call((c) =>
+    await this.cognito.call((c) =>
       c.send(
         new AdminDeleteUserAttributesCommand({
-          UserPoolId: this.config.userPoolId,
+          UserPoolId: this.cognito.userPoolId,
           Username: username,
           UserAttributeNames: names,
         }),
       ),
     );
-  }
-
-  private async call<Output>(
-    send: (client: CognitoIdentityProviderClient) => Promise<Output>,
-  ): Promise<Output> {
-    try {
-      return await send(this.client);
-    } catch (error) {
-      throw toDomainError(error);
-    }
   }
 }
