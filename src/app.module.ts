@@ -11,12 +11,14 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
+import { JobsModule } from './jobs/jobs.module';
 
 @Module({
   imports: [
     AppConfigModule,
     LoggingModule,
     CoordinationModule,
+    JobsModule,
     AuthModule,
     CognitoModule,
     RateLimitModule,

@@ -1,11 +1,10 @@
 import type { AttributeType, UserType } from '@aws-sdk/client-cognito-identity-provider';
-import { PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
+import { ACTIVATION_ATTRIBUTE, PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
 
 /**
- * - `invited`: created by signup, activation link not followed yet (Cognito's FORCE_CHANGE_PASSWORD).
- *   An invited account an operator disabled stays `invited`: its link cannot work anyway (Cognito
- *   refuses a disabled user's sign-in), and signup keeps treating it as not activated.
- * - `disabled`: any other account whose Cognito user is disabled.
+ * - `disabled`: an operator disabled the Cognito user; nothing of ours acts for it.
+ * - `invited`: created by signup or an admin, activation link not followed yet (Cognito's
+ *   FORCE_CHANGE_PASSWORD).
  * - `active`: everything else.
  */
 export type AccountState = 'invited' | 'active' | 'disabled';
@@ -24,6 +23,8 @@ export interface Account {
   pendingEmail?: string;
   /** The sealed secret of the pending change, opaque here: email-change/ owns its format. */
   pendingEmailSecret?: string;
+  /** Seals of an invited account's live activation links, opaque here. */
+  activationSecrets?: string;
 }
 
 /** The attributes an invited account is created with. */
@@ -52,8 +53,8 @@ export const toAttributes = (record: Record<string, string>): AttributeType[] =>
   Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
 
 function stateOf(user: UserType): AccountState {
-  if (user.UserStatus === INVITED_STATUS) return 'invited';
-  return user.Enabled === false ? 'disabled' : 'active';
+  if (user.Enabled === false) return 'disabled';
+  return user.UserStatus === INVITED_STATUS ? 'invited' : 'active';
 }
 
 /** An attribute's value when the user has it (even empty), else undefined. */
@@ -73,17 +74,6 @@ export function toAccount(user: UserType): Account {
     updatedAt: user.UserLastModifiedDate ?? user.UserCreateDate ?? new Date(0),
     pendingEmail: optional(attributes, PENDING_EMAIL_ATTRIBUTE),
     pendingEmailSecret: optional(attributes, VERIFICATION_ATTRIBUTE),
+    activationSecrets: optional(attributes, ACTIVATION_ATTRIBUTE),
   };
-}
-
-/** The email among the attributes Cognito hands with a NEW_PASSWORD_REQUIRED challenge. */
-export function challengeEmail(parameters: Record<string, string> | undefined): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(parameters?.userAttributes ?? '{}');
-    if (!parsed || typeof parsed !== 'object') return undefined;
-    return (parsed as Record<string, string | undefined>)[EMAIL];
-  } catch {
-    // Cognito documents this parameter as JSON; anything else is treated as "no attributes".
-    return undefined;
-  }
 }

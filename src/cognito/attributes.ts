@@ -8,3 +8,9 @@ export const PENDING_EMAIL_ATTRIBUTE = 'preferred_username';
 
 /** Name of the custom attribute that holds the hash of a pending email change's secret. */
 export const VERIFICATION_ATTRIBUTE = 'custom:preferred_username_verification';
+
+/**
+ * Seals of the live activation links of an invited account (several: see accounts/link-secret.ts).
+ * Custom attribute names are at most 20 characters after `custom:` (CustomAttributeNameType).
+ */
+export const ACTIVATION_ATTRIBUTE = 'custom:activation';

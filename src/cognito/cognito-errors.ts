@@ -4,6 +4,7 @@ import {
   InvalidPasswordError,
   NotAuthorizedError,
   UserNotFoundError,
+  UsernameTakenError,
 } from '../common/errors';
 
 /** Exceptions that mean "try again later": throttling, Cognito's own faults, the network. */
@@ -36,6 +37,7 @@ export function toDomainError(error: unknown): unknown {
   if (name === 'NotAuthorizedException') return new NotAuthorizedError({ cause: error });
   // Real Cognito only: a verified email that is another user's alias already.
   if (name === 'AliasExistsException') return new EmailTakenError({ cause: error });
+  if (name === 'UsernameExistsException') return new UsernameTakenError({ cause: error });
   if (name === 'InvalidPasswordException') return new InvalidPasswordError(error.message, { cause: error });
   if (UNAVAILABLE.has(name) || (code && UNAVAILABLE.has(code)) || (status !== undefined && status >= 500)) {
     return new IdentityProviderUnavailableError({ cause: error });

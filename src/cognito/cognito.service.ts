@@ -3,18 +3,15 @@ import {
   AdminDeleteUserAttributesCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
-  AdminInitiateAuthCommand,
-  AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Injectable } from '@nestjs/common';
-import { NotAuthorizedError } from '../common/errors';
+import { UsernameTakenError } from '../common/errors';
 import { ExpiringCache } from '../common/expiring-cache';
 import {
   Account,
-  challengeEmail,
   EMAIL,
   EMAIL_VERIFIED,
   LOCALE,
@@ -24,19 +21,12 @@ import {
   toAttributes,
   TRUE,
 } from './account';
-import { PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
+import { ACTIVATION_ATTRIBUTE, PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
 import { CognitoClient } from './cognito-client';
 
 /** How long a profile read may be answered from memory (GET /accounts/me). */
 const RECENT_READ_MS = 5_000;
 const RECENT_READS_KEPT = 10_000;
-
-/** An invited account waiting for its activation (a NEW_PASSWORD_REQUIRED challenge). */
-export interface PendingActivation {
-  session: string;
-  /** The email as Cognito hands it with the challenge (it may hand none). */
-  email?: string;
-}
 
 /**
  * The one wrapper over the Cognito SDK. Every call goes through the backend app client / admin
@@ -69,36 +59,56 @@ export class CognitoService {
     return accounts;
   }
 
-  /** Creates an invited account without any Cognito message; the caller sends its own. */
+  /**
+   * Creates an invited account without any Cognito message (the caller sends its own) and without a
+   * usable password: Cognito draws a temporary one nobody learns; activation sets the user's own.
+   * A retry that meets its own first try (the same username) returns the account as it is.
+   */
   async createInvitedAccount(
     username: string,
-    temporaryPassword: string,
     { email, locale }: NewAccount,
+    activationSecrets: string,
   ): Promise<Account> {
-    const { User } = await this.cognito.call((c) =>
-      c.send(
-        new AdminCreateUserCommand({
-          UserPoolId: this.cognito.userPoolId,
-          Username: username,
-          TemporaryPassword: temporaryPassword,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: toAttributes({ [EMAIL]: email, ...(locale ? { [LOCALE]: locale } : {}) }),
-        }),
-      ),
-    );
-    return toAccount(User ?? { Username: username });
+    try {
+      const { User } = await this.cognito.call((c) =>
+        c.send(
+          new AdminCreateUserCommand({
+            UserPoolId: this.cognito.userPoolId,
+            Username: username,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: toAttributes({
+              [EMAIL]: email,
+              ...(locale ? { [LOCALE]: locale } : {}),
+              [ACTIVATION_ATTRIBUTE]: activationSecrets,
+            }),
+          }),
+        ),
+      );
+      return toAccount(User ?? { Username: username });
+    } catch (error) {
+      if (error instanceof UsernameTakenError) return this.getAccount(username);
+      throw error;
+    }
   }
 
-  /** A fresh temporary password for an invited account (its earlier activation link stops working). */
-  async renewInvitation(username: string, temporaryPassword: string): Promise<void> {
+  /** Replaces the seals of an invited account's activation links. */
+  async storeActivationSecrets(username: string, activationSecrets: string): Promise<void> {
+    await this.updateAttributes(username, { [ACTIVATION_ATTRIBUTE]: activationSecrets });
+  }
+
+  /**
+   * Sets the user's own password, permanently (an invited account becomes active). Cognito checks it
+   * against the pool's policy: a weak one is InvalidPasswordError and changes nothing.
+   */
+  async setPassword(username: string, password: string): Promise<void> {
     this.recentReads.delete(username);
     await this.cognito.call((c) =>
       c.send(
         new AdminSetUserPasswordCommand({
           UserPoolId: this.cognito.userPoolId,
           Username: username,
-          Password: temporaryPassword,
-          Permanent: false,
+          Password: password,
+          Permanent: true,
         }),
       ),
     );
@@ -171,41 +181,6 @@ export class CognitoService {
     this.recentReads.delete(username);
     await this.cognito.call((c) =>
       c.send(new AdminDeleteUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
-    );
-  }
-
-  /**
-   * Signs in with a temporary password. Resolves only when Cognito asks for a new password; any
-   * other outcome (wrong or expired password, an already active user) is NotAuthorizedError.
-   */
-  async startActivation(username: string, temporaryPassword: string): Promise<PendingActivation> {
-    const result = await this.cognito.call((c) =>
-      c.send(
-        new AdminInitiateAuthCommand({
-          UserPoolId: this.cognito.userPoolId,
-          ClientId: this.cognito.backendClientId,
-          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: username, PASSWORD: temporaryPassword },
-        }),
-      ),
-    );
-    if (result.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || !result.Session) throw new NotAuthorizedError();
-    return { session: result.Session, email: challengeEmail(result.ChallengeParameters) };
-  }
-
-  /** Answers the NEW_PASSWORD_REQUIRED challenge; the tokens Cognito returns are discarded. */
-  async completeActivation(username: string, session: string, newPassword: string): Promise<void> {
-    this.recentReads.delete(username);
-    await this.cognito.call((c) =>
-      c.send(
-        new AdminRespondToAuthChallengeCommand({
-          UserPoolId: this.cognito.userPoolId,
-          ClientId: this.cognito.backendClientId,
-          ChallengeName: 'NEW_PASSWORD_REQUIRED',
-          Session: session,
-          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
-        }),
-      ),
     );
   }
 

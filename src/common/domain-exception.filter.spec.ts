@@ -27,6 +27,8 @@ import {
   MailUnavailableError,
   NotAuthorizedError,
   UserNotFoundError,
+  UsernameTakenError,
+  NotInvitedError,
 } from './errors';
 import { CapturedLogs } from '../../test/support/captured-logs';
 
@@ -39,6 +41,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   STORE_UNAVAILABLE: new StoreUnavailableError(),
   INVALID_PASSWORD: new InvalidPasswordError('Password must have symbol characters'),
   EMAIL_TAKEN: new EmailTakenError(),
+  USERNAME_TAKEN: new UsernameTakenError(),
+  NOT_INVITED: new NotInvitedError(),
   USER_NOT_FOUND: new UserNotFoundError(),
   NOT_AUTHORIZED: new NotAuthorizedError(),
   IDENTITY_PROVIDER_UNAVAILABLE: new IdentityProviderUnavailableError({

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   NOT_AUTHORIZED: 403,
   USER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
+  USERNAME_TAKEN: 409,
+  NOT_INVITED: 409,
   RATE_LIMITED: 429,
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
   MAIL_UNAVAILABLE: 503,
@@ -45,6 +47,15 @@ export class NotAuthorizedError extends withMessage('NOT_AUTHORIZED', 'Not autho
 
 /** Another account already uses this email address. */
 export class EmailTakenError extends withMessage('EMAIL_TAKEN', 'This email address is already in use') {}
+
+/** A user with this username exists already (a retried create meets its own first try). */
+export class UsernameTakenError extends withMessage('USERNAME_TAKEN', 'This username is already in use') {}
+
+/** The account is not waiting for its activation (it is active or disabled): no invitation to renew. */
+export class NotInvitedError extends withMessage(
+  'NOT_INVITED',
+  'This account is not waiting for its activation',
+) {}
 
 /** Cognito is throttling, failing or out of reach: the client may retry later. */
 export class IdentityProviderUnavailableError extends withMessage(

@@ -131,6 +131,7 @@ export const linksConfig = registerAs('links', () => {
   const e = environment();
   return {
     activation: e.ACTIVATION_URL,
+    activationTtlMs: e.ACTIVATION_TTL_HOURS * 3_600_000,
     emailConfirmation: e.EMAIL_CONFIRMATION_URL,
     emailConfirmationTtlMs: e.EMAIL_CONFIRMATION_TTL_HOURS * 3_600_000,
   };

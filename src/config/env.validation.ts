@@ -70,6 +70,10 @@ export class EnvironmentVariables {
   })
   ACTIVATION_URL: string;
 
+  /** How long an activation link works. */
+  @OptionalInt(1, 720)
+  ACTIVATION_TTL_HOURS: number = 168;
+
   @Matches(LINK_TEMPLATE, {
     message: 'EMAIL_CONFIRMATION_URL must be an http(s) URL containing {username} and {token}',
   })

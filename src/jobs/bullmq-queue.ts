@@ -61,7 +61,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   async depth(): Promise<QueueDepth> {
-    const waiting = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+    const waiting = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
     const total = Object.values(waiting).reduce((sum, count) => sum + count, 0);
     const [oldest] = await this.queue.getJobs(['waiting', 'delayed'], 0, 0, true);
     return { waiting: total, oldestAgeMs: oldest ? Date.now() - oldest.timestamp : 0 };

@@ -52,7 +52,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   depth(): Promise<QueueDepth> {
     const oldest = Math.min(...this.waiting.map((entry) => entry.enqueuedAt));
     return Promise.resolve({
-      waiting: this.waiting.length,
+      waiting: this.waiting.length + this.running.size,
       oldestAgeMs: this.waiting.length ? this.now() - oldest : 0,
     });
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JobContext, JobDefinition, JobHandler, QueuedJob } from './job';
 
 export interface QueueDepth {
-  /** Jobs waiting to run, due now or later (retries included). */
+  /** Jobs not finished: running, or waiting to run now or later (retries included). */
   waiting: number;
   /** How long the oldest waiting job has waited; 0 when none waits. */
   oldestAgeMs: number;

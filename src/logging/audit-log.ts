@@ -12,6 +12,10 @@ export type AuditEvent =
   | 'email-change.confirmed'
   | 'email-change.notice-sent'
   | 'email-change.cancelled'
+  | 'email-change.address-taken'
+  | 'signup.leftover-removed'
+  | 'invitation.created'
+  | 'invitation.renewed'
   | 'job.dead-lettered';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */

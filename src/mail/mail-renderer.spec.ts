@@ -10,6 +10,7 @@ const CONTEXTS: { [T in MailTemplate]: MailContexts[T] } = {
   'account-exists': {},
   'email-change': { confirmUrl: LINK },
   'email-changed': { newEmail: 'new.address@example.com' },
+  'email-taken': {},
 };
 const TEMPLATES = Object.keys(MAIL_TEMPLATES) as MailTemplate[];
 

@@ -8,6 +8,8 @@ export interface MailContexts {
   'account-exists': { signInUrl?: string };
   'email-change': { confirmUrl: string };
   'email-changed': { newEmail: string };
+  /** To an address's owner when another account asked to move to it: no link, nothing changed. */
+  'email-taken': Record<string, never>;
 }
 
 export type MailTemplate = keyof MailContexts;
@@ -23,6 +25,7 @@ export const MAIL_TEMPLATES = {
   'account-exists': [],
   'email-change': ['confirmUrl'],
   'email-changed': ['newEmail'],
+  'email-taken': [],
 } as const satisfies { [T in MailTemplate]: readonly RequiredKeys<MailContexts[T]>[] };
 
 export interface MailMessage<T extends MailTemplate = MailTemplate> {

@@ -1,39 +1,47 @@
 import { generateSecret } from '../../common/secrets';
-import { isLive, openVerification, sealVerification, tokenMatches } from './pending-email-change';
+import { isSpent, openEmailChange, pendingEmailChange, sealEmailChange, SPENT } from './pending-email-change';
 
-describe('email-change verification records', () => {
+describe('pending email changes', () => {
   const token = generateSecret();
+  const username = '0b6d8c1e-0000-4000-8000-000000000001';
   const expiresAt = new Date('2030-01-01T00:00:00Z');
-  const stored = sealVerification(token, expiresAt);
+  const before = new Date(expiresAt.getTime() - 1);
+  const account = (pendingEmail: string | undefined, pendingEmailSecret: string | undefined) => ({
+    username,
+    pendingEmail,
+    pendingEmailSecret,
+  });
+  const stored = sealEmailChange(token, username, 'new@example.com', expiresAt);
 
   it('never stores the token itself', () => {
     expect(stored).not.toContain(token);
     expect(stored.length).toBeLessThan(2048);
   });
 
-  it('accepts the token it was made for and nothing else', () => {
-    const pending = openVerification(stored)!;
-    expect(tokenMatches(pending, token)).toBe(true);
-    expect(tokenMatches(pending, generateSecret())).toBe(false);
-    expect(tokenMatches(pending, `${token}x`)).toBe(false);
-    expect(tokenMatches(pending, '')).toBe(false);
+  it('opens with the token it was made for, for the address it was made for, until it expires', () => {
+    expect(openEmailChange(account('new@example.com', stored), token, before)).toEqual({
+      email: 'new@example.com',
+      expiresAt,
+    });
+    expect(openEmailChange(account('new@example.com', stored), generateSecret(), before)).toBeUndefined();
+    expect(openEmailChange(account('new@example.com', stored), token, expiresAt)).toBeUndefined();
   });
 
-  it('expires at the stored instant', () => {
-    const pending = openVerification(stored)!;
-    expect(pending.expiresAt).toEqual(expiresAt);
-    expect(isLive(pending, new Date(expiresAt.getTime() - 1))).toBe(true);
-    expect(isLive(pending, expiresAt)).toBe(false);
+  it('opens nothing once the pending address was changed behind our back', () => {
+    expect(openEmailChange(account('ceo@victim-corp.test', stored), token, before)).toBeUndefined();
   });
 
-  it.each(['', 'false', 'v1:abc:def', `v2:${expiresAt.getTime()}:x`, `${stored}:extra`, 'v1:1:c2hvcnQ'])(
-    'reads %p as no pending change',
-    (value) => {
-      expect(openVerification(value)).toBeUndefined();
-    },
-  );
+  it('opens nothing for another account', () => {
+    expect(
+      openEmailChange({ ...account('new@example.com', stored), username: 'someone-else' }, token, before),
+    ).toBeUndefined();
+  });
 
-  it('reads a missing attribute as no pending change', () => {
-    expect(openVerification(undefined)).toBeUndefined();
+  it('shows a live pending change without its token, and nothing spent, expired or missing', () => {
+    expect(pendingEmailChange(account('new@example.com', stored), before)?.email).toBe('new@example.com');
+    expect(pendingEmailChange(account('new@example.com', stored), expiresAt)).toBeUndefined();
+    expect(pendingEmailChange(account('new@example.com', SPENT), before)).toBeUndefined();
+    expect(pendingEmailChange(account(undefined, undefined), before)).toBeUndefined();
+    expect(isSpent({ pendingEmailSecret: SPENT })).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { CompleteSignupDto, CompleteSignupResponseDto } from './dto/complete-signup.dto';
 import { ResendActivationDto, SignupDto } from './dto/signup.dto';
+import { ActivationService } from './activation.service';
 import { SignupService } from './signup.service';
 
 @ApiTags('signup')
@@ -13,7 +14,10 @@ import { SignupService } from './signup.service';
 @RateLimit('public')
 @Controller('accounts')
 export class SignupController {
-  constructor(private readonly signups: SignupService) {}
+  constructor(
+    private readonly signups: SignupService,
+    private readonly activations: ActivationService,
+  ) {}
 
   /**
    * Sign up with an email address. Sends an activation link to a new or not yet activated address,
@@ -26,7 +30,7 @@ export class SignupController {
     return this.signups.signup(body.email, body.locale);
   }
 
-  /** Send the activation email again (a fresh link; earlier links stop working). Same rules and answer as signup. */
+  /** Send the activation email again (a further link; earlier links keep working). Same rules and answer as signup. */
   @Post('signup/resend')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 413, 503)
@@ -43,6 +47,6 @@ export class SignupController {
   @HttpCode(HttpStatus.OK)
   @ApiErrorResponses(400, 413, 503)
   completeSignup(@Body() body: CompleteSignupDto): Promise<CompleteSignupResponseDto> {
-    return this.signups.completeSignup(body.username, body.token, body.password);
+    return this.activations.completeSignup(body.username, body.token, body.password);
   }
 }

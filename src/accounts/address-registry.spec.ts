@@ -1,5 +1,7 @@
-import type { Account, AccountState } from '../../cognito/account';
-import { pickOwner } from './signup.service';
+import type { Account, AccountState } from '../cognito/account';
+import { sortByOwnership } from './address-registry';
+
+const pickOwner = (accounts: Account[]) => sortByOwnership(accounts)[0];
 
 const user = (username: string, state: AccountState, createdAt: string): Account => ({
   username,
@@ -18,7 +20,7 @@ function permutations<T>(items: T[]): T[][] {
   );
 }
 
-describe('pickOwner', () => {
+describe('sortByOwnership', () => {
   it('has no owner for an address without accounts', () => {
     expect(pickOwner([])).toBeUndefined();
   });

@@ -1,0 +1,44 @@
+import { Global, Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { jobsConfig } from '../config/configuration';
+import { BullMqJobQueue } from './bullmq-queue';
+import { InProcessJobQueue } from './in-process-queue';
+import { JobFailures } from './job-failures';
+import { JobHandlers, JobQueue } from './job-queue';
+import { RetryPolicy } from './retry-policy';
+
+/**
+ * The job queue, one engine per deployment: BullMQ on Redis with REDIS_URL (jobs shared by every
+ * instance and kept across restarts), else in this process. Features register their handlers on
+ * JobHandlers and enqueue on JobQueue; neither knows the engine.
+ */
+@Global()
+@Module({
+  providers: [
+    JobHandlers,
+    JobFailures,
+    {
+      provide: RetryPolicy,
+      inject: [jobsConfig.KEY],
+      useFactory: ({ retry }: ConfigType<typeof jobsConfig>) => new RetryPolicy(retry),
+    },
+    {
+      provide: JobQueue,
+      inject: [jobsConfig.KEY, JobHandlers, RetryPolicy, JobFailures],
+      useFactory: (
+        config: ConfigType<typeof jobsConfig>,
+        handlers: JobHandlers,
+        policy: RetryPolicy,
+        failures: JobFailures,
+      ): JobQueue =>
+        config.redisUrl
+          ? new BullMqJobQueue(handlers, policy, failures, {
+              redisUrl: config.redisUrl,
+              concurrency: config.concurrency,
+            })
+          : new InProcessJobQueue(handlers, policy, failures, config.concurrency),
+    },
+  ],
+  exports: [JobQueue, JobHandlers, RetryPolicy, JobFailures],
+})
+export class JobsModule {}
