@@ -266,14 +266,19 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
             answer.pipe(res);
             return;
           }
-          void buffer(answer).then((raw) => {
-            const { status, body: changed } = buffered({
-              status: answer.statusCode ?? 200,
-              body: JSON.parse(raw.toString('utf8')) as Json,
-            });
-            const { 'content-length': _length, ...rest } = answer.headers;
-            send(res, status, changed, rest as Record<string, string>);
-          });
+          buffer(answer)
+            .then((raw) => {
+              const { status, body: changed } = buffered({
+                status: answer.statusCode ?? 200,
+                body: JSON.parse(raw.toString('utf8')) as Json,
+              });
+              // moto's headers, but the length (and framing) of the body as rewritten.
+              const kept = Object.entries(answer.headers).filter(
+                ([name]) => name !== 'content-length' && name !== 'transfer-encoding',
+              );
+              send(res, status, changed, Object.fromEntries(kept) as Record<string, string>);
+            })
+            .catch(() => res.destroy());
         },
       );
       out.once('error', () => {
