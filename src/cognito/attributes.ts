@@ -6,8 +6,13 @@
 /** The standard attribute where a new address waits until its link is followed (not a sign-in alias). */
 export const PENDING_EMAIL_ATTRIBUTE = 'preferred_username';
 
-/** Name of the custom attribute that holds the hash of a pending email change's secret. */
-export const VERIFICATION_ATTRIBUTE = 'custom:preferred_username_verification';
+/**
+ * Name of the custom attribute that holds the hash of a pending email change's secret. Short on
+ * purpose: Cognito refuses longer names (API reference: `AttributeType.Name` at most 32 characters in
+ * requests, `CustomAttributeNameType` at most 20 after `custom:` when the pool is created); moto does
+ * not check, so the earlier `custom:preferred_username_verification` (38) only ever worked there.
+ */
+export const VERIFICATION_ATTRIBUTE = 'custom:email_change';
 
 /**
  * Seals of the live activation links of an invited account (several: see accounts/link-secret.ts).

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsString, IsUUID, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
 
 /** What every route does to an email before looking at it: trim and lower-case (and nothing else). */
 export const normalizeEmail = (value: string): string => value.trim().toLowerCase();
@@ -20,16 +20,39 @@ const NO_SURROUNDING_SPACE = /^\S(.*\S)?$/s;
 // cannot see through applyDecorators, and this keeps one source for both.
 
 /**
- * An email address, normalized before validation. RFC 5321 caps a path at 254 characters. ASCII
+ * Cognito's ListUsers `Filter` is at most 256 characters (API reference, UserFilterType), and the
+ * service finds an account by its address with `email = "<address>"`, quotes and backslashes escaped.
+ * So an address is usable only if that filter fits: 246 characters, one less for each `"` or `\`.
+ * (RFC 5321's 254 would let through addresses Cognito then refuses to look up.)
+ */
+const USER_FILTER_MAX = 256;
+const EMAIL_FILTER_OVERHEAD = 'email = ""'.length;
+export const EMAIL_MAX_LENGTH = USER_FILTER_MAX - EMAIL_FILTER_OVERHEAD;
+const escapedForFilter = (value: string) => value.replace(/["\\]/g, '\\$&');
+
+const FitsUserFilter = () =>
+  ValidateBy({
+    name: 'fitsUserFilter',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value !== 'string' || escapedForFilter(value).length <= EMAIL_MAX_LENGTH,
+      defaultMessage: () =>
+        `$property must be at most ${EMAIL_MAX_LENGTH} characters (each " or \\ counts twice)`,
+    },
+  });
+
+/**
+ * An email address, normalized before validation, at most EMAIL_MAX_LENGTH characters (see above). ASCII
  * only: look-alike letters from other scripts (Cyrillic а for Latin a) would otherwise give two
  * accounts addresses that read the same; international domains are written in punycode (xn--).
  */
 export const IsNormalizedEmail = () =>
   applyDecorators(
-    ApiProperty({ format: 'email', maxLength: 254, pattern: PRINTABLE_ASCII.source }),
+    ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, pattern: PRINTABLE_ASCII.source }),
     Transform(onStrings(normalizeEmail)),
     IsString(),
-    MaxLength(254),
+    MaxLength(EMAIL_MAX_LENGTH, { message: `$property must be at most ${EMAIL_MAX_LENGTH} characters` }),
+    FitsUserFilter(),
     Matches(PRINTABLE_ASCII, {
       message: '$property must be plain ASCII; write an international domain in its xn-- form',
     }),

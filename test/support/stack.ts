@@ -6,9 +6,10 @@ import type * as AppSetupFile from '../../src/app.setup';
 import type * as ConfigurationFile from '../../src/config/configuration';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { startCognitoFidelity, type CognitoFidelity } from './cognito-fidelity';
 import { createPool, TestPool } from './cognito-pool';
 import { applyEnv, testEnv } from './env';
-import { startMoto, MotoServer } from '../../tools/moto';
+import { installedMotoPython, startMoto, MotoServer } from '../../tools/moto';
 import { startSmtp, SmtpSink } from './smtp';
 
 export interface AppOptions {
@@ -19,12 +20,19 @@ export interface AppOptions {
 }
 
 export interface StackOptions extends AppOptions {
-  /** What the service gets as COGNITO_ENDPOINT, given moto's: e.g. a fault proxy in front of it. */
-  endpointFor?: (motoEndpoint: string) => Promise<string>;
+  /**
+   * What the service gets as COGNITO_ENDPOINT, given the fidelity layer's (which stands in front of
+   * moto): e.g. a fault proxy in front of it.
+   */
+  endpointFor?: (cognitoEndpoint: string) => Promise<string>;
+  /** The fidelity layer's ListUsers lag at start (default 0); `stack.fidelity` changes it later. */
+  listUsersLagMs?: number;
 }
 
 export interface TestStack {
   moto: MotoServer;
+  /** Between the service (and `pool.client`) and moto: Cognito's validation, alias sign-in, lag, counts. */
+  fidelity: CognitoFidelity;
   pool: TestPool;
   smtp: SmtpSink;
   app: NestFastifyApplication;
@@ -35,17 +43,24 @@ export interface TestStack {
 }
 
 /**
- * The real service against real parts: moto's Cognito, a pool made from the pool definition, an
- * SMTP server in this process, and AppModule booted by the Nest testing module on Fastify.
+ * The real service against real parts: moto's Cognito behind the fidelity layer, a pool made from
+ * the pool definition (through the layer, so the definition is held to the API model too), an SMTP
+ * server in this process, and AppModule booted by the Nest testing module on Fastify.
  */
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const moto = await startMoto();
   const apps: INestApplication[] = [];
   const smtp = await startSmtp();
+  let fidelity: CognitoFidelity | undefined;
   try {
-    const pool = await createPool(moto.endpoint);
+    fidelity = await startCognitoFidelity({
+      target: moto.endpoint,
+      listUsersLagMs: options.listUsersLagMs,
+      python: installedMotoPython(),
+    });
+    const pool = await createPool(fidelity.endpoint);
     const logs = new CapturedLogs();
-    const endpoint = (await options.endpointFor?.(moto.endpoint)) ?? moto.endpoint;
+    const endpoint = (await options.endpointFor?.(fidelity.endpoint)) ?? fidelity.endpoint;
     const baseEnv = testEnv({ endpoint, pool, smtpUrl: smtp.url });
     let restoreEnv = () => {};
     const bootApp = async ({ env, override }: AppOptions = {}) => {
@@ -79,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const { app } = await bootApp();
     return {
       moto,
+      fidelity,
       pool,
       smtp,
       app,
@@ -89,12 +105,14 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
         restoreEnv();
         pool.client.destroy();
         await smtp.stop();
+        await fidelity?.stop();
         await moto.stop();
       },
     };
   } catch (error) {
     await Promise.all(apps.map((a) => a.close()));
     await smtp.stop();
+    await fidelity?.stop();
     await moto.stop();
     throw error;
   }
