@@ -5,14 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
-import {
-  appConfig,
-  cognitoConfig,
-  demoConfig,
-  httpLimitsFromEnvironment,
-  trustProxyFromEnvironment,
-  type TrustProxy,
-} from './config/configuration';
+import { appConfig, cognitoConfig, demoConfig, type TrustProxy } from './config/configuration';
 import { serveDemoPages } from './demo/demo-pages';
 import { parseJsonBody } from './common/json-body';
 import { apiHeaders, pageHeaders } from './common/security-headers';
@@ -69,15 +62,16 @@ function serverFactory(limits: HttpLimits) {
   };
 }
 
-/** The HTTP adapter, shared by main and the e2e tests (Fastify options can only be set here). */
-export function createAdapter(
-  trustProxy: TrustProxy = trustProxyFromEnvironment(),
-  limits: HttpLimits = httpLimitsFromEnvironment(),
-): FastifyAdapter {
+/**
+ * The HTTP adapter, shared by main and the e2e tests (Fastify options can only be set here). Both
+ * pass the environment's proxy trust and limits (`trustProxyFromEnvironment()`,
+ * `httpLimitsFromEnvironment()`): the adapter exists before Nest's configuration does.
+ */
+export function createAdapter(trustProxy: TrustProxy = false, limits?: HttpLimits): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy,
-    serverFactory: serverFactory(limits),
+    ...(limits ? { serverFactory: serverFactory(limits) } : {}),
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];

@@ -5,13 +5,17 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp, createAdapter, shutDownGracefully } from './app.setup';
-import { appConfig } from './config/configuration';
+import { appConfig, httpLimitsFromEnvironment, trustProxyFromEnvironment } from './config/configuration';
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 25_000;
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), APP_OPTIONS);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    createAdapter(trustProxyFromEnvironment(), httpLimitsFromEnvironment()),
+    APP_OPTIONS,
+  );
   configureApp(app);
   const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen(port, host);

@@ -19,3 +19,6 @@ export const VERIFICATION_ATTRIBUTE = 'custom:email_change';
  * Custom attribute names are at most 20 characters after `custom:` (CustomAttributeNameType).
  */
 export const ACTIVATION_ATTRIBUTE = 'custom:activation';
+
+/** Every custom attribute the service uses: the pool definition creates each (String, mutable, 2048). */
+export const CUSTOM_ATTRIBUTES = [VERIFICATION_ATTRIBUTE, ACTIVATION_ATTRIBUTE];

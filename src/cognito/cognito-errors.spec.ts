@@ -5,6 +5,7 @@ import {
   InvalidPasswordError,
   NotAuthorizedError,
   UserNotFoundError,
+  UsernameTakenError,
 } from '../common/errors';
 import { toDomainError } from './cognito-errors';
 
@@ -18,6 +19,7 @@ const withStatus = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } 
 describe('toDomainError', () => {
   it.each([
     ['UserNotFoundException', UserNotFoundError, 'USER_NOT_FOUND', 400],
+    ['UsernameExistsException', UsernameTakenError, 'USERNAME_TAKEN', 400],
     ['NotAuthorizedException', NotAuthorizedError, 'NOT_AUTHORIZED', 400],
     ['AliasExistsException', EmailTakenError, 'EMAIL_TAKEN', 400],
   ] as const)('translates %s', (name, type, code, status) => {
@@ -65,7 +67,6 @@ describe('toDomainError', () => {
 
   it.each([
     sdkError('InvalidParameterException', 'Invalid attributes', withStatus(400)),
-    sdkError('UsernameExistsException', 'User account already exists', withStatus(400)),
     sdkError('ResourceNotFoundException', 'User pool does not exist', withStatus(400)),
     new TypeError('Cannot read properties of undefined'),
   ])('leaves $name untranslated', (original) => {

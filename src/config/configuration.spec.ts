@@ -37,7 +37,7 @@ describe('configuration', () => {
     trustProxyFromEnvironment();
 
     expect(validate).toHaveBeenCalledTimes(1);
-    expect(moduleRef.get(coordinationConfig.KEY)).toEqual({ redisUrl: VALID.REDIS_URL });
+    expect(moduleRef.get(coordinationConfig.KEY)).toMatchObject({ redisUrl: VALID.REDIS_URL });
     expect(moduleRef.get(rateLimitConfig.KEY)).not.toHaveProperty('redisUrl');
   });
 

@@ -1,5 +1,5 @@
 import type { UserPoolClientType, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
-import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
+import { CUSTOM_ATTRIBUTES, VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
 import type { PoolState } from './differences.ts';
 import { backendClientDefinition, frontendClientDefinition } from './user-pool.definition.ts';
 
@@ -38,7 +38,7 @@ export const cognitoPool = (): UserPoolType => ({
   SchemaAttributes: [
     { Name: 'sub', AttributeDataType: 'String', Mutable: false, Required: true },
     { Name: 'email', AttributeDataType: 'String', Mutable: true, Required: false },
-    customAttribute,
+    ...CUSTOM_ATTRIBUTES.map((Name) => ({ ...customAttribute, Name })),
   ],
   AliasAttributes: ['email'],
   UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: [] },

@@ -1,4 +1,4 @@
-import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
+import { CUSTOM_ATTRIBUTES, VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
 import { cognitoState, customAttribute } from './cognito-shapes.fixture.ts';
 import { comparePool, type PoolState } from './differences.ts';
 
@@ -11,7 +11,10 @@ describe('comparePool on shapes real Cognito returns', () => {
 
   it('finds the custom attribute under its bare name as well', () => {
     const state = cognitoState();
-    state.pool.SchemaAttributes = [{ ...customAttribute, Name: 'preferred_username_verification' }];
+    state.pool.SchemaAttributes = CUSTOM_ATTRIBUTES.map((name) => ({
+      ...customAttribute,
+      Name: name.replace(/^custom:/, ''),
+    }));
 
     expect(comparePool(state)).toEqual([]);
   });
@@ -39,7 +42,11 @@ describe('comparePool on shapes real Cognito returns', () => {
     const state = cognitoState();
     state.pool.SchemaAttributes = [
       { Name: 'email', AttributeDataType: 'String', Mutable: true, Required: true },
-      { ...customAttribute, Mutable: false },
+      ...CUSTOM_ATTRIBUTES.map((Name) => ({
+        ...customAttribute,
+        Name,
+        Mutable: Name !== VERIFICATION_ATTRIBUTE,
+      })),
     ];
 
     expect(whats(state)).toEqual([

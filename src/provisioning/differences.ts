@@ -5,7 +5,7 @@ import type {
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { isDeepStrictEqual } from 'node:util';
-import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
+import { CUSTOM_ATTRIBUTES } from '../cognito/attributes.ts';
 import {
   backendClientDefinition,
   frontendClientDefinition,
@@ -167,29 +167,35 @@ const attributeShape = (a: SchemaAttributeType) => ({
   MaxLength: a.StringAttributeConstraints?.MaxLength,
 });
 
-/** The custom attribute: AddCustomAttributes adds a missing one; one of another shape cannot change. */
+/** The custom attributes: AddCustomAttributes adds missing ones; one of another shape cannot change. */
 export function schemaDifferences(pool: UserPoolType): Difference[] {
-  const [design] = poolDesign().Schema;
-  const actual = schemaAttribute(pool, VERIFICATION_ATTRIBUTE);
-  if (!actual) {
-    return [
-      {
-        where: POOL,
-        what: `custom attribute ${VERIFICATION_ATTRIBUTE} is missing`,
-        expected: attributeShape(design),
-        actual: undefined,
-        fixable: true,
-      },
-    ];
-  }
-  return differs(
-    POOL,
-    `custom attribute ${VERIFICATION_ATTRIBUTE} must be a mutable String of up to 2048 characters`,
-    attributeShape(design),
-    attributeShape(actual),
-    false,
-  );
+  return CUSTOM_ATTRIBUTES.flatMap((name, index) => {
+    const design = poolDesign().Schema[index]!;
+    const actual = schemaAttribute(pool, name);
+    if (!actual) {
+      return [
+        {
+          where: POOL,
+          what: `custom attribute ${name} is missing`,
+          expected: attributeShape(design),
+          actual: undefined,
+          fixable: true,
+        },
+      ];
+    }
+    return differs(
+      POOL,
+      `custom attribute ${name} must be a mutable String of up to 2048 characters`,
+      attributeShape(design),
+      attributeShape(actual),
+      false,
+    );
+  });
 }
+
+/** The custom attributes the pool lacks, as AddCustomAttributes takes them. */
+export const missingCustomAttributes = (pool: UserPoolType) =>
+  poolDesign().Schema.filter((attribute) => !schemaAttribute(pool, `custom:${attribute.Name}`));
 
 /** Fixed by one SetUserPoolMfaConfig. */
 export function mfaDifferences(mfa: MfaState): Difference[] {

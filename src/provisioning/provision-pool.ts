@@ -18,6 +18,7 @@ import {
   creationDifferences,
   formatDifference,
   mfaDifferences,
+  missingCustomAttributes,
   pick,
   poolSettingDifferences,
   remedy,
@@ -185,7 +186,7 @@ export async function provisionPool(
     client.send(
       new AddCustomAttributesCommand({
         UserPoolId: userPoolId,
-        CustomAttributes: userPoolDefinition('').Schema,
+        CustomAttributes: missingCustomAttributes(state.pool),
       }),
     ),
   );

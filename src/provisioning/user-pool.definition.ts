@@ -3,7 +3,7 @@ import type {
   CreateUserPoolCommandInput,
   SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { VERIFICATION_ATTRIBUTE } from '../cognito/attributes.ts';
+import { CUSTOM_ATTRIBUTES } from '../cognito/attributes.ts';
 
 /**
  * The user pool as the design wants it, as data: the e2e harness creates its pool from this, and
@@ -34,15 +34,13 @@ export const userPoolDefinition = (poolName: string) =>
     Policies: { PasswordPolicy: { ...PASSWORD_POLICY } },
     DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false },
     AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
-    Schema: [
-      {
-        Name: VERIFICATION_ATTRIBUTE.replace(/^custom:/, ''),
-        AttributeDataType: 'String',
-        Mutable: true,
-        Required: false,
-        StringAttributeConstraints: { MinLength: '0', MaxLength: '2048' },
-      },
-    ],
+    Schema: CUSTOM_ATTRIBUTES.map((name) => ({
+      Name: name.replace(/^custom:/, ''),
+      AttributeDataType: 'String' as const,
+      Mutable: true,
+      Required: false,
+      StringAttributeConstraints: { MinLength: '0', MaxLength: '2048' },
+    })),
     DeletionProtection: 'ACTIVE',
   }) satisfies CreateUserPoolCommandInput;
 
@@ -84,10 +82,10 @@ export const backendClientDefinition = (userPoolId: string) =>
     ClientName: 'backend',
     GenerateSecret: false,
     ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    ReadAttributes: [...STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTE],
+    ReadAttributes: [...STANDARD_ATTRIBUTES, ...CUSTOM_ATTRIBUTES],
     WriteAttributes: [
       ...STANDARD_ATTRIBUTES.filter((a) => !VERIFIED_FLAGS.includes(a)),
-      VERIFICATION_ATTRIBUTE,
+      ...CUSTOM_ATTRIBUTES,
     ],
     PreventUserExistenceErrors: 'ENABLED',
     EnableTokenRevocation: true,

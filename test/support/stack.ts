@@ -70,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       // Loaded after the environment is set: ConfigModule validates it when AppModule is defined.
       /* eslint-disable @typescript-eslint/no-require-imports */
       const { AppModule } = require('../../src/app.module') as typeof AppModuleFile;
-      const { trustProxyFromEnvironment } =
+      const { trustProxyFromEnvironment, httpLimitsFromEnvironment } =
         require('../../src/config/configuration') as typeof ConfigurationFile;
       const { APP_OPTIONS, configureApp, createAdapter } =
         require('../../src/app.setup') as typeof AppSetupFile;
@@ -82,7 +82,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       builder = (override ?? options.override)?.(builder) ?? builder;
       const moduleRef = await builder.compile();
       const app = moduleRef.createNestApplication<NestFastifyApplication>(
-        createAdapter(trustProxyFromEnvironment()),
+        createAdapter(trustProxyFromEnvironment(), httpLimitsFromEnvironment()),
         APP_OPTIONS,
       );
       configureApp(app);
