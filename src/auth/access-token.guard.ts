@@ -1,9 +1,16 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
+import { Clock } from '../common/clock';
 import { UnauthenticatedError } from '../common/errors';
+import { CognitoService } from '../cognito/cognito.service';
+import { authConfig } from '../config/configuration';
+import { ACCESS_NEEDS, type AccessNeeds } from './access.decorators';
 import { AccessTokenVerifier } from './access-token.verifier';
 import type { Principal } from './principal';
 import { IS_PUBLIC } from './public.decorator';
+import { assertRecentSignIn } from './recent-sign-in';
+import { Revocations } from './revocations';
 
 /** The request as the guard leaves it: `principal` is set on every non-public route. */
 export interface AuthenticatedRequest {
@@ -14,12 +21,18 @@ export interface AuthenticatedRequest {
 /**
  * Default deny: every route needs a valid frontend-client access token unless marked @Public().
  * Failures throw (401 with the reason, 503 when the keys can't be read); nothing answers false.
+ * Every route refuses a token issued before its user's sessions were ended (Revocations); routes
+ * marked @WriteAccess() also ask Cognito about the token, and may need a recent sign-in.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: Revocations,
+    private readonly cognito: CognitoService,
+    private readonly clock: Clock,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,7 +42,19 @@ export class AccessTokenGuard implements CanActivate {
     ]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = await this.verifier.verify(bearerToken(request.headers.authorization));
+    const token = bearerToken(request.headers.authorization);
+    const principal = await this.verifier.verify(token);
+    if (await this.revocations.isRevoked(principal.sub, principal.issuedAt)) {
+      throw new UnauthenticatedError('Access token was revoked: sign in again');
+    }
+    const needs = this.reflector.getAllAndOverride<AccessNeeds | undefined>(ACCESS_NEEDS, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (needs?.recentSignIn)
+      assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, this.clock.now());
+    if (needs?.live) await this.cognito.assertTokenLive(token);
+    request.principal = principal;
     return true;
   }
 }

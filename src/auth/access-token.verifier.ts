@@ -91,17 +91,44 @@ export class AccessTokenVerifier {
     if (cached) return cached;
     try {
       const claims = await this.verifier.verify(token);
-      const principal = {
-        sub: claims.sub,
-        username: claims.username,
-        groups: claims['cognito:groups'] ?? [],
-      };
+      const principal = principalOf(claims);
       this.verified.set(token, principal, claims.exp * 1000);
       return principal;
     } catch (error) {
-      throw toAuthError(error);
+      throw error instanceof UnauthenticatedError ? error : toAuthError(error);
     }
   }
+}
+
+/** A UUID-like id or username of sane length: claims used as keys and in Cognito calls. */
+const ID = /^[\w.@+-]{1,128}$/;
+
+/**
+ * The principal, from claims whose signature is verified: still, a token without `exp` (it would be
+ * cached for ever), without `sub` or with an odd `username` is refused, never trusted or a 500.
+ */
+function principalOf(claims: Record<string, unknown>): Principal {
+  const { sub, username, exp, iat, auth_time: authTime } = claims;
+  const groups = claims['cognito:groups'] ?? [];
+  if (
+    typeof exp !== 'number' ||
+    typeof iat !== 'number' ||
+    typeof sub !== 'string' ||
+    !ID.test(sub) ||
+    typeof username !== 'string' ||
+    !ID.test(username) ||
+    !Array.isArray(groups) ||
+    !groups.every((group) => typeof group === 'string')
+  ) {
+    throw new UnauthenticatedError('Access token lacks a required claim (exp, iat, sub, username)');
+  }
+  return {
+    sub,
+    username,
+    groups: groups as string[],
+    issuedAt: iat,
+    ...(typeof authTime === 'number' ? { authTime } : {}),
+  };
 }
 
 function toAuthError(error: unknown): unknown {

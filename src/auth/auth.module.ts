@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { CognitoModule } from '../cognito/cognito.module';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenVerifier } from './access-token.verifier';
+import { Revocations } from './revocations';
 
 /**
  * Access-token verification and the default-deny guard. AppModule registers the guard as APP_GUARD,
  * so its order relative to the rate-limit guard is written in one place.
  */
 @Module({
-  providers: [AccessTokenVerifier, AccessTokenGuard],
-  exports: [AccessTokenVerifier, AccessTokenGuard],
+  imports: [CognitoModule],
+  providers: [AccessTokenVerifier, AccessTokenGuard, Revocations, Clock],
+  exports: [AccessTokenVerifier, AccessTokenGuard, Revocations],
 })
 export class AuthModule {}

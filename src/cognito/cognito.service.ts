@@ -5,10 +5,16 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  GetUserCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Injectable } from '@nestjs/common';
-import { UsernameTakenError } from '../common/errors';
+import {
+  NotAuthorizedError,
+  UnauthenticatedError,
+  UserNotFoundError,
+  UsernameTakenError,
+} from '../common/errors';
 import { ExpiringCache } from '../common/expiring-cache';
 import {
   Account,
@@ -182,6 +188,21 @@ export class CognitoService {
     await this.cognito.call((c) =>
       c.send(new AdminDeleteUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
+  }
+
+  /**
+   * Asks Cognito whether an access token is still good (GetUser with it): refused once the user
+   * signed out everywhere, was disabled or deleted, or the token was revoked.
+   */
+  async assertTokenLive(accessToken: string): Promise<void> {
+    try {
+      await this.cognito.call((c) => c.send(new GetUserCommand({ AccessToken: accessToken })));
+    } catch (error) {
+      if (error instanceof NotAuthorizedError || error instanceof UserNotFoundError) {
+        throw new UnauthenticatedError('Access token is no longer valid: sign in again', { cause: error });
+      }
+      throw error;
+    }
   }
 
   private async updateAttributes(username: string, attributes: Record<string, string>): Promise<void> {

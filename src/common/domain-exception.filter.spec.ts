@@ -29,6 +29,7 @@ import {
   UserNotFoundError,
   UsernameTakenError,
   NotInvitedError,
+  ReauthenticationRequiredError,
 } from './errors';
 import { CapturedLogs } from '../../test/support/captured-logs';
 
@@ -43,6 +44,7 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   EMAIL_TAKEN: new EmailTakenError(),
   USERNAME_TAKEN: new UsernameTakenError(),
   NOT_INVITED: new NotInvitedError(),
+  REAUTHENTICATION_REQUIRED: new ReauthenticationRequiredError(),
   USER_NOT_FOUND: new UserNotFoundError(),
   NOT_AUTHORIZED: new NotAuthorizedError(),
   IDENTITY_PROVIDER_UNAVAILABLE: new IdentityProviderUnavailableError({

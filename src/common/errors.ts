@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   INVALID_CONFIRMATION_LINK: 400,
   INVALID_PASSWORD: 400,
   UNAUTHENTICATED: 401,
+  REAUTHENTICATION_REQUIRED: 401,
   NOT_AUTHORIZED: 403,
   USER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
@@ -107,3 +108,9 @@ export class RateLimitedError extends DomainError {
     super('RATE_LIMITED', 'Too many requests, please retry later');
   }
 }
+
+/** The token is valid but the sign-in behind it is too old for this: sign in again, then retry. */
+export class ReauthenticationRequiredError extends withMessage(
+  'REAUTHENTICATION_REQUIRED',
+  'Please sign in again to do this',
+) {}

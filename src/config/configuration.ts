@@ -82,6 +82,11 @@ export const coordinationConfig = registerAs('coordination', () => {
   return { redisUrl: e.REDIS_URL, addressClaimTtlMs: e.ADDRESS_CLAIM_MINUTES * 60_000 };
 });
 
+/** What the access-token guard asks of a sign-in beyond a valid token. */
+export const authConfig = registerAs('auth', () => ({
+  recentSignInMaxAgeMs: environment().RECENT_AUTH_MAX_AGE_MINUTES * 60_000,
+}));
+
 /** The job queue: BullMQ on REDIS_URL when set, else in this process. */
 export const jobsConfig = registerAs('jobs', () => {
   const e = environment();
@@ -147,5 +152,6 @@ export const configSlices = [
   rateLimitConfig,
   coordinationConfig,
   jobsConfig,
+  authConfig,
   demoConfig,
 ];

@@ -138,6 +138,10 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })
   REDIS_URL?: string;
 
+  /** How recent a sign-in must be to change the email address or delete the account. */
+  @OptionalInt(1, 1_440)
+  RECENT_AUTH_MAX_AGE_MINUTES: number = 10;
+
   /** How long the record of an address just given to an account is kept: longer than ListUsers can lag. */
   @OptionalInt(1, 1_440)
   ADDRESS_CLAIM_MINUTES: number = 10;

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { WriteAccess } from '../../auth/access.decorators';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import type { Principal } from '../../auth/principal';
@@ -23,6 +24,7 @@ export class EmailChangeController {
    */
   @Post('me/email')
   @Authenticated()
+  @WriteAccess({ recentSignIn: true })
   @RateLimit('write')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 409, 413, 503)
@@ -50,6 +52,7 @@ export class EmailChangeController {
   /** Cancel a pending email change; its link stops working. Succeeds when nothing is pending too. */
   @Delete('me/email')
   @Authenticated()
+  @WriteAccess()
   @RateLimit('write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(503)
