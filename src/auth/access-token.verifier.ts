@@ -125,7 +125,7 @@ function principalOf(claims: Record<string, unknown>): Principal {
   return {
     sub,
     username,
-    groups: groups as string[],
+    groups: groups,
     issuedAt: iat,
     ...(typeof authTime === 'number' ? { authTime } : {}),
   };

@@ -170,7 +170,7 @@ const attributeShape = (a: SchemaAttributeType) => ({
 /** The custom attributes: AddCustomAttributes adds missing ones; one of another shape cannot change. */
 export function schemaDifferences(pool: UserPoolType): Difference[] {
   return CUSTOM_ATTRIBUTES.flatMap((name, index) => {
-    const design = poolDesign().Schema[index]!;
+    const design = poolDesign().Schema[index];
     const actual = schemaAttribute(pool, name);
     if (!actual) {
       return [
