@@ -10,19 +10,21 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { AppConfigModule } from './config/config.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({
   imports: [
     AppConfigModule,
     LoggingModule,
+    MetricsModule,
     CoordinationModule,
     AuthModule,
     CognitoModule,
     RateLimitModule,
     AccountsModule,
+    HealthModule,
   ],
-  controllers: [HealthController],
   providers: [
     {
       provide: APP_PIPE,
