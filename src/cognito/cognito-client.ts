@@ -77,7 +77,11 @@ export class CognitoClient implements OnModuleDestroy {
 }
 
 /** Counts one call by operation and outcome (ok or the domain error it becomes), and times it. */
-async function observed<T>(metrics: Metrics, commandName: string | undefined, run: () => Promise<T>): Promise<T> {
+async function observed<T>(
+  metrics: Metrics,
+  commandName: string | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   const operation = operationOf(commandName);
   const stop = metrics.cognitoRequestDuration.startTimer({ operation });
   try {

@@ -38,7 +38,11 @@ const REDIS = Symbol('Redis');
       inject: [REDIS],
       useFactory: (redis: Redis | null) => (redis ? new RedisRecordStore(redis) : new MemoryRecordStore()),
     },
-    { provide: CoordinationHealth, inject: [REDIS], useFactory: (redis: Redis | null) => new CoordinationHealth(redis) },
+    {
+      provide: CoordinationHealth,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) => new CoordinationHealth(redis),
+    },
   ],
   exports: [COUNTER_STORE, KEYED_LOCK, RECORD_STORE, CoordinationHealth],
 })
