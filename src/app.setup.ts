@@ -152,7 +152,7 @@ function addRequestHooks(app: NestFastifyApplication): void {
  * (`/accounts/signup`), never the URL; requests that match no route share `unmatched`.
  */
 function addMetricsHook(app: NestFastifyApplication): void {
-  const metrics = app.get(Metrics, { strict: false }) as Metrics | null;
+  const metrics = app.get<Metrics | null>(Metrics, { strict: false });
   if (!metrics) return;
   app
     .getHttpAdapter()

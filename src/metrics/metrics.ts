@@ -4,9 +4,6 @@ import { DomainError } from '../common/errors';
 /** What the queue gauges read at scrape time (JobQueue.depth() fits). */
 export type QueueDepthSource = () => Promise<{ waiting: number; oldestAgeMs: number }>;
 
-/** The limits whose refusals are counted: the throttlers' names, and the lock-out after wrong tokens. */
-export type RefusedLimit = 'ip' | 'target' | 'user' | 'lockout';
-
 /** A call's outcome as a label: `ok`, or the domain error's code (a small, fixed set). */
 export const outcomeOf = (error?: unknown): string =>
   error === undefined ? 'ok' : error instanceof DomainError ? error.code : 'UNEXPECTED';

@@ -4,7 +4,7 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
 import { RateLimitedError } from '../common/errors';
 import { rateLimitConfig } from '../config/configuration';
-import { Metrics, type RefusedLimit } from '../metrics/metrics';
+import { Metrics } from '../metrics/metrics';
 import { kindOf } from './throttlers';
 
 /** The throttler, answering through our error body with a plain `Retry-After`. */
@@ -24,7 +24,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     // Keys are `<throttler>:<tracker>` (throttlers.ts), so the prefix names the limit.
-    this.metrics?.rateLimitRefusals.inc({ limit: detail.key.split(':', 1)[0] as RefusedLimit });
+    this.metrics?.rateLimitRefusals.inc({ limit: detail.key.split(':', 1)[0] });
     throw new RateLimitedError(Math.max(1, detail.timeToBlockExpire));
   }
 }
