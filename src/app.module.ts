@@ -10,21 +10,23 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { AppConfigModule } from './config/config.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({
   imports: [
     AppConfigModule,
     LoggingModule,
+    MetricsModule,
     CoordinationModule,
     JobsModule,
     AuthModule,
     CognitoModule,
     RateLimitModule,
     AccountsModule,
+    HealthModule,
   ],
-  controllers: [HealthController],
   providers: [
     {
       provide: APP_PIPE,

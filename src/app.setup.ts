@@ -10,6 +10,7 @@ import { serveDemoPages } from './demo/demo-pages';
 import { parseJsonBody } from './common/json-body';
 import { apiHeaders, pageHeaders } from './common/security-headers';
 import { PINO } from './logging/logging.module';
+import { Metrics } from './metrics/metrics';
 import { PinoLogger } from './logging/pino-logger';
 import { requestContext } from './logging/request-context';
 
@@ -139,6 +140,26 @@ function addRequestHooks(app: NestFastifyApplication): void {
   }
 }
 
+/**
+ * Requests by method, route pattern and status, timed: one hook, added only when metrics are on, so
+ * a service without them does no work per request. The route is Fastify's pattern
+ * (`/accounts/signup`), never the URL; requests that match no route share `unmatched`.
+ */
+function addMetricsHook(app: NestFastifyApplication): void {
+  const metrics = app.get<Metrics | null>(Metrics, { strict: false });
+  if (!metrics) return;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      metrics.httpRequestDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+}
+
 /** JSON bodies with depth and size bounds checked before anything else reads them. */
 function useBoundedJsonParser(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -156,6 +177,7 @@ function useBoundedJsonParser(app: NestFastifyApplication): void {
 export function configureApp(app: NestFastifyApplication): void {
   app.useLogger(app.get(PinoLogger));
   addRequestHooks(app);
+  addMetricsHook(app);
   useBoundedJsonParser(app);
   const { corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   if (corsOrigins.length > 0) {

@@ -1,8 +1,9 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { cognitoConfig } from '../config/configuration';
 import { COUNTER_STORE, type CounterStore } from '../coordination/coordination.types';
+import { Metrics, operationOf, outcomeOf } from '../metrics/metrics';
 import { toDomainError } from './cognito-errors';
 import { CognitoQuota, parseQuotaLimits } from './cognito-quota';
 
@@ -20,6 +21,7 @@ export class CognitoClient implements OnModuleDestroy {
   constructor(
     @Inject(cognitoConfig.KEY) config: ConfigType<typeof cognitoConfig>,
     @Inject(COUNTER_STORE) counters: CounterStore,
+    @Optional() @Inject(Metrics) metrics?: Metrics | null,
   ) {
     this.userPoolId = config.userPoolId;
     this.backendClientId = config.backendClientId;
@@ -51,6 +53,13 @@ export class CognitoClient implements OnModuleDestroy {
       },
       { step: 'initialize', name: 'cognitoQuota' },
     );
+    // Outermost: the time a caller waits, quota waits and SDK retries included.
+    if (metrics) {
+      this.sdk.middlewareStack.add(
+        (next, context) => (args) => observed(metrics, context.commandName, () => next(args)),
+        { step: 'initialize', priority: 'high', name: 'cognitoMetrics' },
+      );
+    }
   }
 
   onModuleDestroy(): void {
@@ -64,5 +73,25 @@ export class CognitoClient implements OnModuleDestroy {
     } catch (error) {
       throw toDomainError(error);
     }
+  }
+}
+
+/** Counts one call by operation and outcome (ok or the domain error it becomes), and times it. */
+async function observed<T>(
+  metrics: Metrics,
+  commandName: string | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  const operation = operationOf(commandName);
+  const stop = metrics.cognitoRequestDuration.startTimer({ operation });
+  try {
+    const output = await run();
+    metrics.cognitoRequests.inc({ operation, outcome: 'ok' });
+    return output;
+  } catch (error) {
+    metrics.cognitoRequests.inc({ operation, outcome: outcomeOf(toDomainError(error)) });
+    throw error;
+  } finally {
+    stop();
   }
 }

@@ -142,6 +142,21 @@ export const linksConfig = registerAs('links', () => {
   };
 });
 
+/**
+ * Prometheus metrics: collected when METRICS_ENABLED or METRICS_PORT is set; served on the API's
+ * /metrics, or only on METRICS_PORT when that is set. Readiness limits live here too.
+ */
+export const operationsConfig = registerAs('operations', () => {
+  const e = environment();
+  const port = e.METRICS_PORT;
+  return {
+    metricsEnabled: e.METRICS_ENABLED || port !== undefined,
+    metricsPort: port,
+    host: e.HOST,
+    readyMaxQueueBacklog: e.READY_MAX_QUEUE_BACKLOG,
+  };
+});
+
 export const demoConfig = registerAs('demo', () => ({ pagesEnabled: environment().DEMO_PAGES }));
 
 export const configSlices = [
@@ -153,5 +168,6 @@ export const configSlices = [
   coordinationConfig,
   jobsConfig,
   authConfig,
+  operationsConfig,
   demoConfig,
 ];

@@ -187,6 +187,18 @@ export class EnvironmentVariables {
   @OptionalInt(1, 1_000_000)
   HTTP_MAX_CONNECTIONS: number = 1_000;
 
+  /** Serves GET /metrics (Prometheus) on the service's port; off by default. */
+  @OptionalBool()
+  METRICS_ENABLED: boolean = false;
+
+  /** Serves the metrics on this port instead (its own small HTTP server), leaving /metrics off the API. */
+  @OptionalInt(1, 65535)
+  METRICS_PORT?: number;
+
+  /** GET /health/ready answers 503 while more jobs than this wait in the queue. */
+  @OptionalInt(1, 10_000_000)
+  READY_MAX_QUEUE_BACKLOG: number = 1_000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs
 import type { ConfigType } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { coordinationConfig } from '../config/configuration';
+import { CoordinationHealth } from './coordination-health';
 import { COUNTER_STORE, KEYED_LOCK, RECORD_STORE } from './coordination.types';
 import { MemoryCounterStore, MemoryLock, MemoryRecordStore } from './memory-coordination';
 import { RedisCounterStore, RedisLock, RedisRecordStore } from './redis-coordination';
@@ -37,8 +38,13 @@ const REDIS = Symbol('Redis');
       inject: [REDIS],
       useFactory: (redis: Redis | null) => (redis ? new RedisRecordStore(redis) : new MemoryRecordStore()),
     },
+    {
+      provide: CoordinationHealth,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) => new CoordinationHealth(redis),
+    },
   ],
-  exports: [COUNTER_STORE, KEYED_LOCK, RECORD_STORE],
+  exports: [COUNTER_STORE, KEYED_LOCK, RECORD_STORE, CoordinationHealth],
 })
 export class CoordinationModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {}

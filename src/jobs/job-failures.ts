@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AuditLog } from '../logging/audit-log';
+import { Metrics, outcomeOf } from '../metrics/metrics';
 import type { QueuedJob } from './job';
 
 /** Why a job stopped trying, for logs: the error's name and domain code, never its payload. */
@@ -18,15 +19,21 @@ export const failureReason = (error: unknown): string => {
 export class JobFailures {
   private readonly logger = new Logger('Jobs');
 
-  constructor(private readonly audit: AuditLog) {}
+  constructor(
+    private readonly audit: AuditLog,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics | null,
+  ) {}
 
+  /** A run failed on an outage and the job will run again (reason MAIL_UNAVAILABLE: a mail retried). */
   retrying(job: QueuedJob, attempt: number, delayMs: number, error: unknown): void {
+    this.metrics?.jobsRetried.inc({ job: job.name, reason: outcomeOf(error) });
     this.logger.warn(
       `Job ${job.name} ${job.id} run ${attempt} failed (${failureReason(error)}); retry in ${delayMs} ms`,
     );
   }
 
   deadLettered(job: QueuedJob, attempts: number, error: unknown): void {
+    this.metrics?.jobsDeadLettered.inc({ job: job.name });
     this.audit.record('job.dead-lettered', {
       job: job.name,
       jobId: job.id,

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MailerService } from '@nestjs-modules/mailer';
 import { MailUnavailableError } from '../common/errors';
+import { Metrics } from '../metrics/metrics';
 import { MailRenderer } from './mail-renderer';
 import { MailMessage, MailTemplate } from './mail.types';
 
@@ -13,6 +14,7 @@ export class MailService {
   constructor(
     private readonly mailer: MailerService,
     private readonly renderer: MailRenderer,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics | null,
   ) {}
 
   /**
@@ -25,7 +27,9 @@ export class MailService {
     const { subject, html, text } = this.renderer.render(message.template, message.locale, message.context);
     try {
       await this.mailer.sendMail({ to: message.to, subject, html, text });
+      this.metrics?.mailsSent.inc({ template: message.template });
     } catch (error) {
+      this.metrics?.mailsFailed.inc({ template: message.template });
       // The context holds secret links: log which mail failed and why, never what it contained.
       this.logger.error(`Could not send the "${message.template}" mail: ${failureReason(error)}`);
       throw new MailUnavailableError({ cause: error });

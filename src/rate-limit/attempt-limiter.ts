@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { RateLimitedError } from '../common/errors';
 import { rateLimitConfig } from '../config/configuration';
 import { COUNTER_STORE, type CounterStore } from '../coordination/coordination.types';
+import { Metrics } from '../metrics/metrics';
 
 /**
  * Lock-out after wrong link tokens: once LOCKOUT_ATTEMPTS wrong tokens were tried for one username
@@ -14,12 +15,16 @@ export class AttemptLimiter {
   constructor(
     @Inject(COUNTER_STORE) private readonly counters: CounterStore,
     @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics | null,
   ) {}
 
   async assertAllowed(scope: string, username: string): Promise<void> {
     if (!this.config.enabled) return;
     const { count, resetInMs } = await this.counters.peek(this.key(scope, username));
-    if (count >= this.config.lockoutAttempts) throw new RateLimitedError(Math.ceil(resetInMs / 1000));
+    if (count >= this.config.lockoutAttempts) {
+      this.metrics?.rateLimitRefusals.inc({ limit: 'lockout' });
+      throw new RateLimitedError(Math.ceil(resetInMs / 1000));
+    }
   }
 
   async recordFailure(scope: string, username: string): Promise<void> {

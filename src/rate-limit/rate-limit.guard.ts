@@ -1,15 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
 import { RateLimitedError } from '../common/errors';
 import { rateLimitConfig } from '../config/configuration';
+import { Metrics } from '../metrics/metrics';
 import { kindOf } from './throttlers';
 
 /** The throttler, answering through our error body with a plain `Retry-After`. */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>;
+  @Optional() @Inject(Metrics) private readonly metrics?: Metrics | null;
 
   /** Routes without a limit (health, reads) skip the throttlers' per-request work altogether. */
   override canActivate(context: ExecutionContext): Promise<boolean> {
@@ -21,6 +23,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
+    // Keys are `<throttler>:<tracker>` (throttlers.ts), so the prefix names the limit.
+    this.metrics?.rateLimitRefusals.inc({ limit: detail.key.split(':', 1)[0] });
     throw new RateLimitedError(Math.max(1, detail.timeToBlockExpire));
   }
 }

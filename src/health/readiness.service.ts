@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { CognitoProbe } from '../cognito/cognito-probe';
+import { operationsConfig } from '../config/configuration';
+import { CoordinationHealth } from '../coordination/coordination-health';
+import { JobQueue } from '../jobs/job-queue';
+import { failureReason } from '../jobs/job-failures';
+
+export type CheckResult = 'ok' | 'fail';
+
+export interface Readiness {
+  ready: boolean;
+  /** Cognito always; Redis only with REDIS_URL; the queue only when a job queue is present. */
+  checks: { cognito: CheckResult; redis?: CheckResult; queue?: CheckResult };
+}
+
+/** Probes in a row within this share one answer: a probe every second costs a Cognito call every 3 s. */
+export const READINESS_TTL_MS = 3_000;
+/** A check that has not answered by then fails: probes have timeouts of their own, often 1 to 5 s. */
+export const CHECK_TIMEOUT_MS = 2_500;
+
+class CheckTimeoutError extends Error {
+  override name = 'CheckTimeoutError';
+}
+
+/**
+ * Readiness: whether this instance can serve its routes now. Cognito answers, Redis answers when
+ * the service uses it, and the job queue is not backed up beyond READY_MAX_QUEUE_BACKLOG. The mail
+ * server is not checked: mails are sent by jobs that retry, and their backlog shows in the queue.
+ */
+@Injectable()
+export class ReadinessService {
+  private readonly logger = new Logger('Readiness');
+  private last?: { at: number; result: Promise<Readiness> };
+
+  constructor(
+    private readonly cognito: CognitoProbe,
+    private readonly coordination: CoordinationHealth,
+    @Inject(operationsConfig.KEY) private readonly config: ConfigType<typeof operationsConfig>,
+    // Provided by the jobs module when one is present.
+    @Optional() private readonly queue?: JobQueue,
+  ) {}
+
+  private readonly now = () => Date.now();
+
+  /** The latest answer if it is fresh (or still being worked out), else a new one. */
+  check(): Promise<Readiness> {
+    const now = this.now();
+    if (this.last && now - this.last.at < READINESS_TTL_MS) return this.last.result;
+    const result = this.evaluate();
+    this.last = { at: now, result };
+    return result;
+  }
+
+  private async evaluate(): Promise<Readiness> {
+    const { queue } = this;
+    const [cognito, redis, backlog] = await Promise.all([
+      this.run('cognito', () => this.cognito.check()),
+      this.coordination.usesRedis ? this.run('redis', () => this.redisAnswers()) : undefined,
+      queue ? this.run('queue', () => this.queueUnderLimit(queue)) : undefined,
+    ]);
+    const checks: Readiness['checks'] = { cognito };
+    if (redis) checks.redis = redis;
+    if (backlog) checks.queue = backlog;
+    return { ready: Object.values(checks).every((result) => result === 'ok'), checks };
+  }
+
+  private async redisAnswers(): Promise<void> {
+    if (!(await this.coordination.isReachable())) throw new Error('Redis did not answer PING');
+  }
+
+  private async queueUnderLimit(queue: JobQueue): Promise<void> {
+    const { waiting } = await queue.depth();
+    const limit = this.config.readyMaxQueueBacklog;
+    if (waiting > limit) throw new Error(`${waiting} jobs waiting, over ${limit}`);
+  }
+
+  /** One check, bounded in time; a failure is logged with its reason and answered as `fail`. */
+  private async run(name: string, check: () => Promise<void>): Promise<CheckResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new CheckTimeoutError(`no answer in ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([check(), timeout]);
+      return 'ok';
+    } catch (error) {
+      const detail = error instanceof Error && !('code' in error) ? error.message : failureReason(error);
+      this.logger.warn(`Not ready: ${name} check failed (${detail})`);
+      return 'fail';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { Global, Inject, Module, OnModuleInit, Optional } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { operationsConfig } from '../config/configuration';
+import { JobQueue } from '../jobs/job-queue';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
+import { MetricsServer } from './metrics-server';
+
+/**
+ * Prometheus metrics. `Metrics` is null while they are off: whoever counts something injects it
+ * with @Optional() and skips the work (`this.metrics?.…`), so a service without metrics pays nothing.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Metrics,
+      inject: [operationsConfig.KEY],
+      useFactory: ({ metricsEnabled }: ConfigType<typeof operationsConfig>) =>
+        metricsEnabled ? new Metrics() : null,
+    },
+    MetricsServer,
+  ],
+  controllers: [MetricsController],
+  exports: [Metrics],
+})
+export class MetricsModule implements OnModuleInit {
+  constructor(
+    @Optional() @Inject(Metrics) private readonly metrics: Metrics | null,
+    // Provided by the jobs module when one is present; without it the queue gauges are not reported.
+    @Optional() private readonly queue?: JobQueue,
+  ) {}
+
+  onModuleInit(): void {
+    const { queue } = this;
+    if (queue) this.metrics?.observeQueue(() => queue.depth());
+  }
+}

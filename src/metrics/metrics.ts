@@ -1,0 +1,111 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DomainError } from '../common/errors';
+
+/** What the queue gauges read at scrape time (JobQueue.depth() fits). */
+export type QueueDepthSource = () => Promise<{ waiting: number; oldestAgeMs: number }>;
+
+/** A call's outcome as a label: `ok`, or the domain error's code (a small, fixed set). */
+export const outcomeOf = (error?: unknown): string =>
+  error === undefined ? 'ok' : error instanceof DomainError ? error.code : 'UNEXPECTED';
+
+/** The SDK's command name without its suffix: `AdminGetUserCommand` → `AdminGetUser`. */
+export const operationOf = (commandName: string | undefined): string =>
+  (commandName ?? 'Unknown').replace(/Command$/, '');
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Every instrument of the service, in a registry of its own (not prom-client's global one, so
+ * several apps in one process do not clash). Labels stay low-cardinality: route patterns, operation
+ * names, error codes, template and job names; never a URL, an address or a username.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status, and how long they took (its _count counts them)',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly cognitoRequests = new Counter({
+    name: 'cognito_requests_total',
+    help: 'Cognito API calls by operation and outcome (ok or the domain error code), retries included',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cognitoRequestDuration = new Histogram({
+    name: 'cognito_request_duration_seconds',
+    help: 'Cognito API calls by operation: time from the call to its answer, quota waits and retries included',
+    labelNames: ['operation'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly mailsSent = new Counter({
+    name: 'mails_sent_total',
+    help: 'Mails the SMTP server accepted, by template',
+    labelNames: ['template'] as const,
+    registers: [this.registry],
+  });
+
+  readonly mailsFailed = new Counter({
+    name: 'mails_failed_total',
+    help: 'Mails the SMTP server refused or could not take, by template (each attempt counts)',
+    labelNames: ['template'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobsRetried = new Counter({
+    name: 'jobs_retried_total',
+    help: 'Job runs that failed on an outage and will run again, by job and reason (MAIL_UNAVAILABLE: a mail retried)',
+    labelNames: ['job', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobsDeadLettered = new Counter({
+    name: 'jobs_dead_lettered_total',
+    help: 'Jobs that gave up and went to the dead-letter list, by job',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitRefusals = new Counter({
+    name: 'rate_limit_refusals_total',
+    help: 'Requests refused with 429, by limit: ip, target (address or username), user, lockout',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  private queueObserved = false;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Reports the queue's depth and oldest job's age, read at scrape time; absent until called. */
+  observeQueue(depthOf: QueueDepthSource): void {
+    if (this.queueObserved) return;
+    this.queueObserved = true;
+    const depth: Gauge = new Gauge({
+      name: 'jobs_queue_depth',
+      help: 'Jobs waiting to run, due now or later (retries included)',
+      registers: [this.registry],
+      collect: async (): Promise<void> => depth.set((await depthOf()).waiting),
+    });
+    const oldestAge: Gauge = new Gauge({
+      name: 'jobs_queue_oldest_age_seconds',
+      help: 'How long the oldest waiting job has waited; 0 when none waits',
+      registers: [this.registry],
+      collect: async (): Promise<void> => oldestAge.set((await depthOf()).oldestAgeMs / 1000),
+    });
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
