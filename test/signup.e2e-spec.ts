@@ -203,7 +203,7 @@ describe('signup and activation (moto + real SMTP)', () => {
     // Every mail's link is one of the same account's; any of them activates it.
     const links = stack.smtp.mailsTo(email).map(linkIn);
     expect(new Set(links.map((link) => link.username)).size).toBe(1);
-    expect((await complete(links[3]!.username, links[3]!.token)).statusCode).toBe(200);
+    expect((await complete(links[3].username, links[3].token)).statusCode).toBe(200);
   });
 
   it('several instances sharing Redis racing on one address still leave exactly one account', async () => {
