@@ -79,7 +79,11 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
 /** Where state shared by every instance lives (rate-limit counters, the signup lock): memory, or Redis. */
 export const coordinationConfig = registerAs('coordination', () => {
   const e = environment();
-  return { redisUrl: e.REDIS_URL, addressClaimTtlMs: e.ADDRESS_CLAIM_MINUTES * 60_000 };
+  return {
+    redisUrl: e.REDIS_URL,
+    addressClaimTtlMs: e.ADDRESS_CLAIM_MINUTES * 60_000,
+    lockLeaseMs: e.LOCK_LEASE_MS,
+  };
 });
 
 /** What the access-token guard asks of a sign-in beyond a valid token. */
@@ -93,6 +97,7 @@ export const jobsConfig = registerAs('jobs', () => {
   return {
     redisUrl: e.REDIS_URL,
     concurrency: e.JOB_CONCURRENCY,
+    lockMs: e.JOB_LOCK_MS,
     retry: {
       backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
       backoffMaxMs: e.JOB_BACKOFF_MAX_MS,

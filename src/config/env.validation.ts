@@ -168,6 +168,14 @@ export class EnvironmentVariables {
   @OptionalInt(10, 86_400_000)
   JOB_BACKOFF_MAX_MS: number = 900_000;
 
+  /** With Redis: a lock whose instance died is free again after this long. */
+  @OptionalInt(500, 600_000)
+  LOCK_LEASE_MS: number = 30_000;
+
+  /** With Redis: a job whose instance died is taken over by another after this long. */
+  @OptionalInt(500, 600_000)
+  JOB_LOCK_MS: number = 30_000;
+
   /** How long a job keeps retrying (a mail outage, say) before it goes to the dead-letter list. */
   @OptionalInt(1, 168)
   JOB_RETRY_HORIZON_HOURS: number = 24;

@@ -30,8 +30,9 @@ const REDIS = Symbol('Redis');
     },
     {
       provide: KEYED_LOCK,
-      inject: [REDIS],
-      useFactory: (redis: Redis | null) => (redis ? new RedisLock(redis) : new MemoryLock()),
+      inject: [REDIS, coordinationConfig.KEY],
+      useFactory: (redis: Redis | null, { lockLeaseMs }: ConfigType<typeof coordinationConfig>) =>
+        redis ? new RedisLock(redis, { leaseMs: lockLeaseMs, waitMs: 20_000, pollMs: 50 }) : new MemoryLock(),
     },
     {
       provide: RECORD_STORE,

@@ -13,6 +13,8 @@ const COMPLETED_KEPT = 1_000;
 export interface BullMqOptions {
   redisUrl: string;
   concurrency: number;
+  /** A running job's lock: if its instance dies, another takes the job over once the lock lapses. */
+  lockMs: number;
   /** Key prefix in Redis, so several deployments can share one Redis. */
   prefix?: string;
 }
@@ -42,6 +44,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       connection,
       prefix,
       concurrency: options.concurrency,
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
       settings: { backoffStrategy: (attemptsMade: number) => this.policy.delayAfter(attemptsMade) },
     });
     this.worker.on('failed', (job, error) => {

@@ -35,6 +35,7 @@ import { RetryPolicy } from './retry-policy';
           ? new BullMqJobQueue(handlers, policy, failures, {
               redisUrl: config.redisUrl,
               concurrency: config.concurrency,
+              lockMs: config.lockMs,
             })
           : new InProcessJobQueue(handlers, policy, failures, config.concurrency),
     },

@@ -1,0 +1,89 @@
+import type { Worker } from 'bullmq';
+import { JobQueue } from '../src/jobs/job-queue';
+import { listUsersByEmail } from './support/cognito-pool';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
+import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
+import { startRedis, type RedisServer } from './support/redis';
+import { startStack, type TestStack } from './support/stack';
+
+/** Signup jobs on BullMQ shared by two instances through a real redis-server. */
+describe('the job queue on Redis (BullMQ), shared by instances', () => {
+  let stack: TestStack;
+  let redis: RedisServer;
+  let n = 0;
+  const freshEmail = () => `queued${++n}.${Date.now()}@example.test`;
+  const signup = (app: TestStack['app'], email: string) =>
+    app.inject({ method: 'POST', url: '/accounts/signup', payload: { email } });
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await redis?.stop();
+  });
+
+  it('a job whose instance dies mid-job is finished by another instance', async () => {
+    let faults: FaultProxy | undefined;
+    try {
+      // Instance A reaches Cognito through a proxy that holds AdminCreateUser: its job hangs there.
+      faults = await startFaultProxy(stack.fidelity.endpoint);
+      faults.inject('AdminCreateUser', { kind: 'slow', holdMs: 60_000, then: 'drop' });
+      const shared = { REDIS_URL: redis.url, JOB_LOCK_MS: '1000', LOCK_LEASE_MS: '2000' };
+      const a = await stack.bootApp({
+        env: { ...shared, COGNITO_ENDPOINT: faults.url, COGNITO_TIMEOUT_MS: '60000' },
+      });
+      const email = freshEmail();
+      expect((await signup(a.app, email)).statusCode).toBe(202);
+      for (let i = 0; i < 100 && !faults.seen.includes('AdminCreateUser'); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(faults.seen).toContain('AdminCreateUser');
+
+      // A dies: its worker stops without finishing or releasing the job (a crash, not a shutdown).
+      const worker = (a.app.get(JobQueue) as unknown as { worker: Worker }).worker;
+      await worker.close(true);
+
+      // B, healthy, takes the job over once A's lock lapses, and the mail arrives.
+      const b = await stack.bootApp({ env: shared });
+      const mail = await stack.smtp.waitForMail(email, { timeoutMs: 20_000 });
+      expect(mail.subject).toBeTruthy();
+      expect(await listUsersByEmail(stack.pool, email)).toHaveLength(1);
+      await b.app.close();
+      await a.app.close();
+    } finally {
+      await faults?.close();
+    }
+  });
+
+  it('instances together stay under the shared Cognito quota', async () => {
+    let proxy: LatencyProxy | undefined;
+    try {
+      proxy = await startLatencyProxy(stack.fidelity.endpoint, 0);
+      const env = {
+        REDIS_URL: redis.url,
+        COGNITO_ENDPOINT: proxy.url,
+        COGNITO_QUOTAS: 'UserCreation=2',
+        COGNITO_QUOTA_MARGIN_PERCENT: '0',
+      };
+      const [one, two] = [await stack.bootApp({ env }), await stack.bootApp({ env })];
+      const emails = Array.from({ length: 8 }, freshEmail);
+      await Promise.all(emails.map((email, i) => signup((i % 2 ? one : two).app, email)));
+      await Promise.all(emails.map((email) => stack.smtp.waitForMail(email, { timeoutMs: 20_000 })));
+
+      const creates = proxy.calls
+        .filter((call) => call.operation === 'AdminCreateUser')
+        .map((call) => call.at);
+      expect(creates).toHaveLength(8);
+      // 2 a second: 8 creations need at least 3 more seconds after the first window opens.
+      expect(Math.max(...creates) - Math.min(...creates)).toBeGreaterThanOrEqual(2_900);
+      // Fixed windows can put two full windows' worth within one second at most.
+      const busiest = Math.max(...creates.map((t) => creates.filter((u) => u >= t && u < t + 1_000).length));
+      expect(busiest).toBeLessThanOrEqual(4);
+      await Promise.all([one.app.close(), two.app.close()]);
+    } finally {
+      await proxy?.close();
+    }
+  });
+});
