@@ -1,7 +1,7 @@
 // Bundles what `nest build` wrote into two self-contained ES modules for Lambda and containers:
 // dist/bundle/main.mjs (the server, as dist/main.js) and dist/bundle/lambda.mjs (`handler` and
 // `worker`), with the files they read at run time beside them. Run by `npm run bundle`.
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -69,7 +69,7 @@ export async function bundle(): Promise<{ file: string; bytes: number }[]> {
     if (!existsSync(join(dist, entry))) throw new Error(`dist/${entry} is missing: run nest build first`);
   }
   rmSync(out, { recursive: true, force: true });
-  const common = {
+  const common: BuildOptions = {
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -82,7 +82,7 @@ export async function bundle(): Promise<{ file: string; bytes: number }[]> {
     legalComments: 'none',
     logLevel: 'warning',
     absWorkingDir: root,
-  } as const;
+  };
   await build({ ...common, entryPoints: [join(dist, 'main.js')], outfile: join(out, 'main.mjs') });
   // dist/lambda.js is CommonJS: re-exported by name, or the bundle would only have a default export.
   await build({
