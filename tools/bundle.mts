@@ -2,13 +2,12 @@
 // dist/bundle/main.mjs (the server, as dist/main.js) and dist/bundle/lambda.mjs (`handler` and
 // `worker`), with the files they read at run time beside them. Run by `npm run bundle`.
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
-const out = join(dist, 'bundle');
 
 /**
  * Nest 12's packages call `createRequire(import.meta.url)`, so the bundle is ESM; code bundled from
@@ -36,27 +35,39 @@ const EXTERNAL = [
   '@css-inline/*',
 ];
 
-/** Swagger UI's assets are found through `__dirname` of swagger-ui-dist: point it at the copy beside the bundle. */
+/**
+ * Swagger UI's assets are found through swagger-ui-dist's own location, with a `require` that
+ * @nestjs/swagger makes from its `import.meta.url` (so esbuild cannot see it): point it at the copy
+ * beside the bundle instead.
+ */
 const swaggerUiAssets: Plugin = {
   name: 'swagger-ui-assets',
   setup(builder) {
-    builder.onResolve({ filter: /^swagger-ui-dist\/absolute-path\.js$/ }, () => ({
-      path: 'swagger-ui-dist-path',
-      namespace: 'bundle',
-    }));
-    builder.onLoad({ filter: /.*/, namespace: 'bundle' }, () => ({
-      contents: "module.exports = () => require('node:path').join(__dirname, 'swagger-ui');",
-      loader: 'js',
-    }));
+    builder.onLoad(
+      { filter: /@nestjs[\\/]swagger[\\/]dist[\\/]swagger-ui[\\/]swagger-ui\.js$/ },
+      ({ path }) => {
+        const source = readFileSync(path, 'utf8');
+        const call = "require('swagger-ui-dist/absolute-path.js')()";
+        if (!source.includes(call)) throw new Error(`${path} no longer finds Swagger UI with ${call}`);
+        return {
+          contents: source.replace(call, "require('node:path').join(__dirname, 'swagger-ui')"),
+          loader: 'js',
+        };
+      },
+    );
   },
 };
 
 /** Copies the run-time files: mail templates, demo pages, Swagger UI's assets (no source maps). */
-function copyAssets(): void {
+function copyAssets(out: string): void {
   cpSync(join(dist, 'templates'), join(out, 'templates'), { recursive: true });
   if (existsSync(join(dist, 'demo', 'public'))) {
     cpSync(join(dist, 'demo', 'public'), join(out, 'public'), { recursive: true });
   }
+  // The native CSS inliner stays a package: it and the binary of this platform go beside the bundle
+  // (build on linux-x64 for Lambda's x86_64; deploy/template.yaml says so).
+  const cssInline = join(root, 'node_modules', '@css-inline');
+  cpSync(cssInline, join(out, 'node_modules', '@css-inline'), { recursive: true, dereference: true });
   const swaggerUi = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   cpSync(swaggerUi, join(out, 'swagger-ui'), {
     recursive: true,
@@ -64,7 +75,8 @@ function copyAssets(): void {
   });
 }
 
-export async function bundle(): Promise<{ file: string; bytes: number }[]> {
+/** Writes the bundles into `out` (dist/bundle by default; the e2e tests use a folder of their own). */
+export async function bundle(out = join(dist, 'bundle')): Promise<{ file: string; bytes: number }[]> {
   for (const entry of ['main.js', 'lambda.js']) {
     if (!existsSync(join(dist, entry))) throw new Error(`dist/${entry} is missing: run nest build first`);
   }
@@ -90,12 +102,14 @@ export async function bundle(): Promise<{ file: string; bytes: number }[]> {
     stdin: { contents: "export { handler, worker } from './lambda.js';", resolveDir: dist, loader: 'js' },
     outfile: join(out, 'lambda.mjs'),
   });
-  copyAssets();
+  copyAssets(out);
   return ['main.mjs', 'lambda.mjs'].map((file) => ({ file, bytes: statSync(join(out, file)).size }));
 }
 
 if (import.meta.filename === resolve(process.argv[1] ?? '')) {
-  for (const { file, bytes } of await bundle()) {
-    process.stdout.write(`dist/bundle/${file}  ${(bytes / 1024 / 1024).toFixed(1)} MiB\n`);
+  const [flag, dir] = process.argv.slice(2);
+  const out = flag === '--out' && dir ? resolve(dir) : join(dist, 'bundle');
+  for (const { file, bytes } of await bundle(out)) {
+    process.stdout.write(`${join(out, file)}  ${(bytes / 1024 / 1024).toFixed(1)} MiB\n`);
   }
 }
