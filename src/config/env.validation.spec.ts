@@ -165,7 +165,8 @@ describe('validateEnvironment', () => {
   });
 
   it('needs SMTP_URL only for the SMTP transport', () => {
-    const { SMTP_URL: _smtp, ...withoutSmtp } = VALID;
+    const withoutSmtp: Partial<typeof VALID> = { ...VALID };
+    delete withoutSmtp.SMTP_URL;
     expect(linesAbout(failureFor(withoutSmtp), 'SMTP_URL')).not.toHaveLength(0);
     const env = validateEnvironment({
       ...withoutSmtp,

@@ -1,5 +1,6 @@
 // A Lambda container in miniature: imports the bundled module named by argv[2] once, then runs each
 // invocation it is sent ({ id, fn, event }) and sends back { id, result } or { id, error }.
+import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 
 const started = Date.now();
