@@ -50,4 +50,23 @@ describe('configuration', () => {
     process.env.DEMO_PAGES = 'maybe';
     expect(() => demoConfig()).toThrow(/DEMO_PAGES must be true or false/);
   });
+
+  it('defaults the queue engine to BullMQ with REDIS_URL, else memory, and reads the SES tags', () => {
+    const { jobsConfig, mailConfig } = require('./configuration') as typeof ConfigurationFile;
+    Object.assign(process.env, VALID, { SES_TAGS: 'app=accounts,env=prod' });
+    expect(jobsConfig().engine).toBe('bullmq');
+    expect(mailConfig().ses.tags).toEqual([
+      { Name: 'app', Value: 'accounts' },
+      { Name: 'env', Value: 'prod' },
+    ]);
+    delete process.env.REDIS_URL;
+    expect(jobsConfig().engine).toBe('memory');
+    process.env.QUEUE_ENGINE = 'sqs';
+    process.env.JOBS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs';
+    expect(jobsConfig()).toMatchObject({
+      engine: 'sqs',
+      queueUrl: process.env.JOBS_QUEUE_URL,
+      region: 'eu-west-1',
+    });
+  });
 });

@@ -91,11 +91,15 @@ export const authConfig = registerAs('auth', () => ({
   recentSignInMaxAgeMs: environment().RECENT_AUTH_MAX_AGE_MINUTES * 60_000,
 }));
 
-/** The job queue: BullMQ on REDIS_URL when set, else in this process. */
+/** The job queue: QUEUE_ENGINE, else BullMQ on REDIS_URL when set, else in this process. */
 export const jobsConfig = registerAs('jobs', () => {
   const e = environment();
   return {
+    engine: e.QUEUE_ENGINE ?? (e.REDIS_URL ? 'bullmq' : 'memory'),
     redisUrl: e.REDIS_URL,
+    /** The SQS engine's queue (QUEUE_ENGINE=sqs), in the service's region. */
+    queueUrl: e.JOBS_QUEUE_URL,
+    region: e.AWS_REGION,
     concurrency: e.JOB_CONCURRENCY,
     lockMs: e.JOB_LOCK_MS,
     retry: {
@@ -134,8 +138,25 @@ export const cognitoConfig = registerAs('cognito', () => {
 
 export const mailConfig = registerAs('mail', () => {
   const e = environment();
-  return { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, timeoutMs: e.SMTP_TIMEOUT_MS };
+  return {
+    transport: e.MAIL_TRANSPORT,
+    smtpUrl: e.SMTP_URL,
+    from: e.MAIL_FROM,
+    timeoutMs: e.SMTP_TIMEOUT_MS,
+    ses: {
+      region: e.AWS_REGION,
+      configurationSet: e.SES_CONFIGURATION_SET,
+      tags: parseTags(e.SES_TAGS),
+    },
+  };
 });
+
+/** `app=accounts,env=prod` as SES message tags. */
+export const parseTags = (tags: string | undefined): { Name: string; Value: string }[] =>
+  (tags?.split(',') ?? []).map((pair) => {
+    const [Name = '', Value = ''] = pair.split('=');
+    return { Name, Value };
+  });
 
 export const linksConfig = registerAs('links', () => {
   const e = environment();

@@ -163,4 +163,36 @@ describe('validateEnvironment', () => {
   ])('accepts ACTIVATION_URL=%s (placeholders in either order)', (template) => {
     expect(validateEnvironment({ ...VALID, ACTIVATION_URL: template }).ACTIVATION_URL).toBe(template);
   });
+
+  it('needs SMTP_URL only for the SMTP transport', () => {
+    const withoutSmtp: Partial<typeof VALID> = { ...VALID };
+    delete withoutSmtp.SMTP_URL;
+    expect(linesAbout(failureFor(withoutSmtp), 'SMTP_URL')).not.toHaveLength(0);
+    const env = validateEnvironment({
+      ...withoutSmtp,
+      MAIL_TRANSPORT: 'ses',
+      SES_TAGS: 'app=accounts,env=prod',
+    });
+    expect(env).toMatchObject({ MAIL_TRANSPORT: 'ses', SES_TAGS: 'app=accounts,env=prod' });
+    expect(validateEnvironment({ ...VALID }).MAIL_TRANSPORT).toBe('smtp');
+  });
+
+  it('needs JOBS_QUEUE_URL only for the SQS engine', () => {
+    expect(linesAbout(failureFor({ ...VALID, QUEUE_ENGINE: 'sqs' }), 'JOBS_QUEUE_URL')).not.toHaveLength(0);
+    const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/accounts-jobs';
+    expect(validateEnvironment({ ...VALID, QUEUE_ENGINE: 'sqs', JOBS_QUEUE_URL: url }).JOBS_QUEUE_URL).toBe(
+      url,
+    );
+    expect(validateEnvironment({ ...VALID }).QUEUE_ENGINE).toBeUndefined();
+  });
+
+  it.each([
+    ['QUEUE_ENGINE', 'kafka'],
+    ['MAIL_TRANSPORT', 'sendmail'],
+    ['SES_TAGS', 'app'],
+    ['SES_TAGS', 'app=a b'],
+    ['SES_CONFIGURATION_SET', 'has spaces'],
+  ])('rejects %s=%j and names it', (variable, value) => {
+    expect(linesAbout(failureFor({ ...VALID, [variable]: value }), variable)).not.toHaveLength(0);
+  });
 });

@@ -11,6 +11,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -58,8 +59,26 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   COGNITO_ENDPOINT?: string;
 
+  /** How mail leaves: an SMTP server (the default), or Amazon SES v2 with the AWS credentials. */
+  @IsOptional()
+  @IsIn(['smtp', 'ses'])
+  MAIL_TRANSPORT: 'smtp' | 'ses' = 'smtp';
+
+  @ValidateIf((env: EnvironmentVariables) => env.MAIL_TRANSPORT !== 'ses')
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['smtp', 'smtps'] })
-  SMTP_URL: string;
+  SMTP_URL?: string;
+
+  /** SES configuration set every message is sent with (event publishing, IP pool, suppression). */
+  @IsOptional()
+  @Matches(/^[\w-]{1,64}$/, { message: 'SES_CONFIGURATION_SET must be 1 to 64 letters, digits, _ or -' })
+  SES_CONFIGURATION_SET?: string;
+
+  /** SES message tags on every message, e.g. `app=accounts,env=prod`. */
+  @IsOptional()
+  @Matches(/^[\w.-]{1,256}=[\w.-]{1,256}(,[\w.-]{1,256}=[\w.-]{1,256})*$/, {
+    message: 'SES_TAGS must look like app=accounts,env=prod (letters, digits, _ . -)',
+  })
+  SES_TAGS?: string;
 
   @IsString()
   @IsNotEmpty()
@@ -133,8 +152,8 @@ export class EnvironmentVariables {
   @OptionalInt(1, 1_440)
   LOCKOUT_MINUTES: number = 15;
 
-  /** Keeps rate limits and the signup lock in Redis, so they hold across instances. */
-  @IsOptional()
+  /** Shares rate limits, locks, records and (by default) the job queue between instances. Required by QUEUE_ENGINE=bullmq. */
+  @ValidateIf((env: EnvironmentVariables) => env.QUEUE_ENGINE === 'bullmq' || env.REDIS_URL !== undefined)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })
   REDIS_URL?: string;
 
@@ -156,6 +175,16 @@ export class EnvironmentVariables {
   /** Percent of each Cognito quota left to the account's other apps. */
   @OptionalInt(0, 90)
   COGNITO_QUOTA_MARGIN_PERCENT: number = 20;
+
+  /** Where jobs wait: in this process, BullMQ on REDIS_URL, or SQS. Default: bullmq with REDIS_URL, else memory. */
+  @IsOptional()
+  @IsIn(['memory', 'bullmq', 'sqs'])
+  QUEUE_ENGINE?: 'memory' | 'bullmq' | 'sqs';
+
+  /** The SQS queue of the jobs, e.g. `https://sqs.eu-west-1.amazonaws.com/123456789012/accounts-jobs`. */
+  @ValidateIf((env: EnvironmentVariables) => env.QUEUE_ENGINE === 'sqs')
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  JOBS_QUEUE_URL?: string;
 
   /** Jobs run at once per instance. */
   @OptionalInt(1, 100)

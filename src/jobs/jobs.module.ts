@@ -6,10 +6,12 @@ import { InProcessJobQueue } from './in-process-queue';
 import { JobFailures } from './job-failures';
 import { JobHandlers, JobQueue } from './job-queue';
 import { RetryPolicy } from './retry-policy';
+import { SqsJobQueue } from './sqs-queue';
 
 /**
- * The job queue, one engine per deployment: BullMQ on Redis with REDIS_URL (jobs shared by every
- * instance and kept across restarts), else in this process. Features register their handlers on
+ * The job queue, one engine per deployment (QUEUE_ENGINE): BullMQ on Redis (jobs shared by every
+ * instance and kept across restarts; the default with REDIS_URL), SQS (on Lambda, run by the worker
+ * handler), else in this process. Features register their handlers on
  * JobHandlers and enqueue on JobQueue; neither knows the engine.
  */
 @Global()
@@ -30,14 +32,21 @@ import { RetryPolicy } from './retry-policy';
         handlers: JobHandlers,
         policy: RetryPolicy,
         failures: JobFailures,
-      ): JobQueue =>
-        config.redisUrl
-          ? new BullMqJobQueue(handlers, policy, failures, {
-              redisUrl: config.redisUrl,
+      ): JobQueue => {
+        switch (config.engine) {
+          case 'sqs':
+            // Run by the Lambda worker (src/lambda.ts), not in this process.
+            return new SqsJobQueue({ queueUrl: config.queueUrl!, region: config.region });
+          case 'bullmq':
+            return new BullMqJobQueue(handlers, policy, failures, {
+              redisUrl: config.redisUrl!,
               concurrency: config.concurrency,
               lockMs: config.lockMs,
-            })
-          : new InProcessJobQueue(handlers, policy, failures, config.concurrency),
+            });
+          case 'memory':
+            return new InProcessJobQueue(handlers, policy, failures, config.concurrency);
+        }
+      },
     },
   ],
   exports: [JobQueue, JobHandlers, RetryPolicy, JobFailures],

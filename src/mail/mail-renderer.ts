@@ -34,11 +34,16 @@ interface LocaleTemplates {
 }
 
 /**
+ * `templates/` beside the bundle (dist/bundle, where `__dirname` is the bundle's own folder), else
  * `dist/templates` next to the compiled code (nest-cli copies `templates/**` there), else the repo's
  * top-level `templates/` (ts-jest runs the code from `src/`).
  */
 export function findTemplatesDir(from: string = __dirname): string {
-  const candidates = [join(from, '..', 'templates'), join(from, '..', '..', 'templates')];
+  const candidates = [
+    join(from, 'templates'),
+    join(from, '..', 'templates'),
+    join(from, '..', '..', 'templates'),
+  ];
   const found = candidates.find((dir) => existsSync(join(dir, 'layouts')));
   if (!found) {
     throw new Error(`Mail templates not found, looked in: ${candidates.join(', ')}`);

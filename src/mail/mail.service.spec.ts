@@ -14,7 +14,13 @@ const LINK = 'https://app.example.com/activate?u=a&t=b';
 
 /** The one piece of the environment MailModule reads, provided the way AppConfigModule does: globally. */
 function mailConfigFor(smtpUrl: string): DynamicModule {
-  const config: ConfigType<typeof mailConfig> = { smtpUrl, from: FROM, timeoutMs: 5_000 };
+  const config: ConfigType<typeof mailConfig> = {
+    transport: 'smtp',
+    smtpUrl,
+    from: FROM,
+    timeoutMs: 5_000,
+    ses: { region: 'eu-west-1', configurationSet: undefined, tags: [] },
+  };
   return {
     module: class MailConfigForTests {},
     global: true,
