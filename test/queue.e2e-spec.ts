@@ -29,10 +29,10 @@ describe('the job queue on Redis (BullMQ), shared by instances', () => {
     try {
       // Instance A reaches Cognito through a proxy that holds AdminCreateUser: its job hangs there.
       faults = await startFaultProxy(stack.fidelity.endpoint);
-      faults.inject('AdminCreateUser', { kind: 'slow', holdMs: 60_000, then: 'drop' });
+      faults.inject('AdminCreateUser', { kind: 'slow', holdMs: 6_000, then: 'drop' });
       const shared = { REDIS_URL: redis.url, JOB_LOCK_MS: '1000', LOCK_LEASE_MS: '2000' };
       const a = await stack.bootApp({
-        env: { ...shared, COGNITO_ENDPOINT: faults.url, COGNITO_TIMEOUT_MS: '60000' },
+        env: { ...shared, COGNITO_ENDPOINT: faults.url, COGNITO_TIMEOUT_MS: '20000' },
       });
       const email = freshEmail();
       expect((await signup(a.app, email)).statusCode).toBe(202);
@@ -42,7 +42,7 @@ describe('the job queue on Redis (BullMQ), shared by instances', () => {
       expect(faults.seen).toContain('AdminCreateUser');
 
       // A dies: its worker stops without finishing or releasing the job (a crash, not a shutdown).
-      const worker = (a.app.get(JobQueue) as unknown as { worker: Worker }).worker;
+      const { worker } = a.app.get<JobQueue, { worker: Worker }>(JobQueue);
       await worker.close(true);
 
       // B, healthy, takes the job over once A's lock lapses, and the mail arrives.
@@ -55,7 +55,7 @@ describe('the job queue on Redis (BullMQ), shared by instances', () => {
     } finally {
       await faults?.close();
     }
-  });
+  }, 60_000);
 
   it('instances together stay under the shared Cognito quota', async () => {
     let proxy: LatencyProxy | undefined;
