@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { VERIFICATION_ATTRIBUTE } from '../src/cognito/attributes';
+import { ACTIVATION_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from '../src/cognito/attributes';
 import type { Difference } from '../src/provisioning/differences';
 import { checkPool } from '../src/provisioning/pool-state';
 import { provisionPool } from '../src/provisioning/provision-pool';
@@ -242,6 +242,7 @@ describe('npm run provision (moto)', () => {
       'pool: Cognito must verify no attribute itself: the service mails its own links (AutoVerifiedAttributes)',
       'pool: deletion protection (DeletionProtection)',
       `pool: custom attribute ${VERIFICATION_ATTRIBUTE} is missing`,
+      `pool: custom attribute ${ACTIVATION_ATTRIBUTE} is missing`,
       'pool: MFA must be optional (MfaConfiguration)',
       'pool: MFA by authenticator app must be on (SoftwareTokenMfaConfiguration.Enabled)',
       'backend client: must have no client secret (GenerateSecret) [needs re-creation]',
