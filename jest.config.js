@@ -16,6 +16,20 @@ const tsJest = (extra = {}) => [
     ...extra,
   },
 ];
+/** The e2e and live suites boot the whole app: Swagger's plugin must see the DTOs. */
+const e2eTransform = {
+  '^.+\\.ts$': tsJest({
+    astTransformers: {
+      before: [
+        {
+          path: '<rootDir>/test/support/swagger-plugin-transformer.js',
+          options: { classValidatorShim: true, introspectComments: true },
+        },
+      ],
+    },
+  }),
+};
+
 module.exports = {
   // The e2e specs run whole flows against real servers: seconds, not milliseconds.
   testTimeout: 30_000,
@@ -32,18 +46,16 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       testRegex: 'test/.*\\.e2e-spec\\.ts$',
-      transform: {
-        '^.+\\.ts$': tsJest({
-          astTransformers: {
-            before: [
-              {
-                path: '<rootDir>/test/support/swagger-plugin-transformer.js',
-                options: { classValidatorShim: true, introspectComments: true },
-              },
-            ],
-          },
-        }),
-      },
+      transform: e2eTransform,
+    },
+    {
+      // The Cognito contract: against moto behind the fidelity layer here, against AWS with
+      // `npm run test:live` (LIVE_TARGET=aws).
+      displayName: 'live',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testRegex: 'test/live/.*\\.live-spec\\.ts$',
+      transform: e2eTransform,
     },
   ],
 };

@@ -10,9 +10,11 @@ import {
   type CognitoOperation,
   type Fault,
   type FaultProxy,
+  type FaultRule,
   type SilentServer,
 } from './support/fault-proxy';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
+import { jobsDone } from './support/jobs';
 import { startStack, type TestStack } from './support/stack';
 
 const COGNITO_TIMEOUT_MS = 300;
@@ -43,12 +45,20 @@ interface Attempt {
   verify(answer: Answer, context: { failed?: StepKind; late?: boolean }): Promise<void>;
   /** What must already hold after a failed try, before the user retries. */
   afterFailure?(): Promise<void>;
+  /** Queued flows: the address the job mails once it has done its work. */
+  mailTo?: string;
 }
 
 interface Flow {
   name: string;
   /** Every Cognito call the flow makes when nothing fails, in order (checked below). */
   calls: CognitoOperation[];
+  /**
+   * Queued flows: the request answers at once and a job does the rest; the calls from this index on
+   * (and the mail) are the job's. A fault there cannot change the answer: the job retries, and its
+   * mail arrives once the fault is gone.
+   */
+  jobFrom?: number;
   /** The write whose answer matters most: where throttling and a slow link are tried. */
   write: CognitoOperation;
   sendsMail?: boolean;
@@ -65,6 +75,8 @@ interface Flow {
 }
 
 interface Step {
+  /** Where in the flow's calls. */
+  index: number;
   operation: CognitoOperation;
   /** Which of the flow's calls to this operation, from 1. */
   occurrence: number;
@@ -77,6 +89,7 @@ type Row = { name: string; flow: Flow } & (
 
 const stepsOf = (flow: Flow): Step[] =>
   flow.calls.map((operation, i) => ({
+    index: i,
     operation,
     occurrence: flow.calls.slice(0, i).filter((call) => call === operation).length + 1,
   }));
@@ -109,6 +122,7 @@ describe('faults between the service and Cognito or the mail server leave every 
     silent = await startSilentServer();
     ({ app: hangingMailApp } = await stack.bootApp({ env: { SMTP_URL: `smtp://127.0.0.1:${silent.port}` } }));
   });
+  afterEach(() => silent?.forwardTo(undefined));
   afterAll(async () => {
     await stack?.close();
     await proxy?.close();
@@ -141,6 +155,7 @@ describe('faults between the service and Cognito or the mail server leave every 
     send(app, { method: 'POST', url: '/accounts/signup', payload: { email } });
   const signedUp = async (email: string) => {
     await succeed(signup(stack.app, email), 202);
+    await jobMail(email, 0);
     return newestLink(email, ACTIVATION_LINK_PREFIX);
   };
   const requestChange = (app: App, user: User, email: string) =>
@@ -149,8 +164,14 @@ describe('faults between the service and Cognito or the mail server leave every 
     const user = await activatedUser(stack, freshEmail('old'));
     const newEmail = freshEmail('new');
     await succeed(requestChange(stack.app, user, newEmail), 202);
+    await jobMail(newEmail, 0);
     return { user, newEmail, link: newestLink(newEmail, CONFIRMATION_LINK_PREFIX) };
   };
+
+  /** The mail the flow's job sends, once it has arrived. */
+  // A job that met a fault waits its backoff, and after throttling its SDK paces it: give it time.
+  const jobMail = (email: string, before: number) =>
+    stack.smtp.waitForMail(email, { count: before + 1, timeoutMs: 25_000 });
 
   /** A second not-activated account for the address, as a race between two instances leaves one. */
   const createRaceLeftover = (email: string) =>
@@ -164,17 +185,16 @@ describe('faults between the service and Cognito or the mail server leave every 
       }),
     );
 
-  /** One account for the address; only the newest link activates it; no stray activation mails. */
-  const expectOneActivatableAccount = async (email: string, staleLinks: Link[] = []) => {
+  /**
+   * One account for the address; one activation mail per request, each link naming that account
+   * (a further link leaves earlier ones working, so the first one activates it).
+   */
+  const expectOneActivatableAccount = async (email: string, requests = 1) => {
     const accounts = await listUsersByEmail(stack.pool, email);
     expect(accounts).toHaveLength(1);
-    expect(stack.smtp.mailsTo(email)).toHaveLength(staleLinks.length + 1);
-    const newest = newestLink(email, ACTIVATION_LINK_PREFIX);
-    expect(newest.username).toBe(accounts[0].Username);
-    for (const stale of staleLinks) {
-      expect((await complete(stack.app, stale)).json()).toMatchObject({ code: 'INVALID_ACTIVATION_LINK' });
-    }
-    expect((await complete(stack.app, newest)).statusCode).toBe(200);
+    const links = stack.smtp.mailsTo(email).map((mail) => linkParams(mail.text, ACTIVATION_LINK_PREFIX));
+    expect(links.map((link) => link.username)).toEqual(Array(requests).fill(accounts[0].Username));
+    expect((await complete(stack.app, links[0])).statusCode).toBe(200);
   };
 
   /** The account has this verified email and no change pending, in Cognito and in the profile. */
@@ -199,7 +219,8 @@ describe('faults between the service and Cognito or the mail server leave every 
   const FLOWS: Flow[] = [
     {
       name: 'signup (new address)',
-      calls: ['ListUsers', 'AdminCreateUser', 'ListUsers'],
+      calls: ['ListUsers', 'AdminCreateUser'],
+      jobFrom: 0,
       write: 'AdminCreateUser',
       sendsMail: true,
       status: 202,
@@ -207,36 +228,36 @@ describe('faults between the service and Cognito or the mail server leave every 
         const email = freshEmail('new');
         return Promise.resolve({
           run: (app) => signup(app, email),
+          mailTo: email,
           verify: () => expectOneActivatableAccount(email),
         });
       },
     },
     {
       // With a leftover of an earlier race, so that the clean-up's AdminDeleteUser is a step too.
+      // Holders are read again one by one (AdminGetUser): the first account and the leftover.
       name: 'signup again (not activated)',
-      calls: ['ListUsers', 'AdminDeleteUser', 'AdminSetUserPassword'],
-      write: 'AdminSetUserPassword',
+      calls: ['ListUsers', 'AdminGetUser', 'AdminGetUser', 'AdminDeleteUser', 'AdminUpdateUserAttributes'],
+      jobFrom: 0,
+      write: 'AdminUpdateUserAttributes',
       sendsMail: true,
       status: 202,
       prepare: async () => {
         const email = freshEmail('again');
-        const first = await signedUp(email);
+        await signedUp(email);
         await createRaceLeftover(email);
         return {
           run: (app) => signup(app, email),
-          verify: () => expectOneActivatableAccount(email, [first]),
+          mailTo: email,
+          verify: () => expectOneActivatableAccount(email, 2),
         };
       },
     },
     {
+      // The password is the last write: it is what makes the account active and the link spent.
       name: 'complete signup',
-      calls: [
-        'AdminInitiateAuth',
-        'AdminGetUser',
-        'AdminUpdateUserAttributes',
-        'AdminRespondToAuthChallenge',
-      ],
-      write: 'AdminRespondToAuthChallenge',
+      calls: ['AdminGetUser', 'ListUsers', 'AdminUpdateUserAttributes', 'AdminSetUserPassword'],
+      write: 'AdminSetUserPassword',
       spentByLateWrite: 'INVALID_ACTIVATION_LINK',
       status: 200,
       prepare: async () => {
@@ -256,8 +277,10 @@ describe('faults between the service and Cognito or the mail server leave every 
       },
     },
     {
+      // GetUser is the guard's (@WriteAccess): the request's own; the rest is the job's.
       name: 'request email change',
-      calls: ['ListUsers', 'AdminGetUser', 'AdminUpdateUserAttributes'],
+      calls: ['GetUser', 'AdminGetUser', 'ListUsers', 'AdminUpdateUserAttributes'],
+      jobFrom: 1,
       write: 'AdminUpdateUserAttributes',
       sendsMail: true,
       status: 202,
@@ -266,6 +289,7 @@ describe('faults between the service and Cognito or the mail server leave every 
         const newEmail = freshEmail('new');
         return {
           run: (app) => requestChange(app, user, newEmail),
+          mailTo: newEmail,
           afterFailure: () => expectEmailUnchanged(user),
           verify: async () => {
             await expectEmailUnchanged(user);
@@ -308,7 +332,7 @@ describe('faults between the service and Cognito or the mail server leave every 
     },
     {
       name: 'cancel email change',
-      calls: ['AdminGetUser', 'AdminDeleteUserAttributes'],
+      calls: ['GetUser', 'AdminGetUser', 'AdminDeleteUserAttributes'],
       write: 'AdminDeleteUserAttributes',
       status: 204,
       prepare: async () => {
@@ -367,47 +391,15 @@ describe('faults between the service and Cognito or the mail server leave every 
     ];
   });
 
-  interface Tried {
-    answer: Answer;
-    ms: number;
-    /** How many requests the proxy failed (null for a mail fault). */
-    faulted: number | null;
-  }
-
-  /** Tries the action once with the row's fault in place, then removes the fault. */
-  const tryWithFault = async (row: Row, attempt: Attempt, app: App): Promise<Tried> => {
-    const started = Date.now();
-    const tried = (answer: Answer, faulted: number | null) => ({ answer, ms: Date.now() - started, faulted });
-    if (row.target === 'mail') {
-      if (row.fault === 'timeout') return tried(await attempt.run(hangingMailApp), null);
-      stack.smtp.setRejecting(true);
-      try {
-        return tried(await attempt.run(app), null);
-      } finally {
-        stack.smtp.setRejecting(false);
-      }
-    }
-    const { step, fault, persistent } = row;
-    const rule = proxy.inject(
-      step.operation,
-      fault,
-      persistent ? { from: step.occurrence } : { only: step.occurrence },
-    );
-    try {
-      return tried(await attempt.run(app), rule.faulted);
-    } finally {
-      proxy.clear();
-      // A held request reaches Cognito late; the user's retry comes after it.
-      await proxy.settled();
-    }
-  };
-
   /** The step the row keeps failing, if the SDK's retry does not absorb the fault. */
   const failedStep = (row: Row): StepKind | undefined =>
     row.target === 'mail' ? 'mail' : row.persistent ? row.step.operation : undefined;
+  /** Whether the row's fault hits the flow's job (after the answer) rather than the request. */
+  const inJob = (row: Row) =>
+    row.flow.jobFrom !== undefined && (row.target === 'mail' || row.step.index >= row.flow.jobFrom);
   const failsFirst = (row: Row) => {
     const failed = failedStep(row);
-    return failed !== undefined && !row.flow.bestEffort?.includes(failed);
+    return failed !== undefined && !row.flow.bestEffort?.includes(failed) && !inJob(row);
   };
   const expectedFaulted = (row: Row) =>
     row.target === 'mail' ? null : row.persistent ? COGNITO_MAX_ATTEMPTS : 1;
@@ -424,46 +416,137 @@ describe('faults between the service and Cognito or the mail server leave every 
       ? COGNITO_MAX_ATTEMPTS * COGNITO_TIMEOUT_MS + THROTTLING_DELAY_MS + 500
       : SMTP_TIMEOUT_MS + 1_000;
 
+  const until = async (what: string, done: () => boolean, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  /** Puts the row's fault in place; the returned function removes it (and lets held requests land). */
+  const injectFault = (row: Row): { rule?: FaultRule; remove(): Promise<void> } => {
+    if (row.target === 'mail') {
+      if (row.fault === 'timeout')
+        return { remove: () => Promise.resolve(silent.forwardTo(stack.smtp.port)) };
+      stack.smtp.setRejecting(true);
+      return { remove: () => Promise.resolve(stack.smtp.setRejecting(false)) };
+    }
+    const { step, fault, persistent } = row;
+    const rule = proxy.inject(
+      step.operation,
+      fault,
+      persistent ? { from: step.occurrence } : { only: step.occurrence },
+    );
+    return {
+      rule,
+      remove: async () => {
+        // A held request reaches Cognito late; the user's retry (or the job's next run) comes after
+        // it: until the held ones have landed, new ones fail fast instead of overtaking them.
+        proxy.clear();
+        proxy.inject(step.operation, { kind: 'error5xx' });
+        await proxy.settled();
+        proxy.clear();
+      },
+    };
+  };
+
+  /** The app the row's action is sent to: a mail timeout needs the instance whose server hangs. */
+  const appFor = (row: Row, app: App) =>
+    row.target === 'mail' && row.fault === 'timeout' ? hangingMailApp : app;
+
   it('the table has a step for every Cognito call each flow makes', async () => {
     for (const flow of FLOWS) {
       const attempt = await flow.prepare();
       proxy.clear();
       await attempt.run(stack.app);
+      await jobsDone(stack.app);
       expect({ flow: flow.name, calls: [...proxy.seen] }).toEqual({ flow: flow.name, calls: flow.calls });
     }
   });
 
-  it.each(ROWS)('$name', async (row) => {
-    // The fault hits a fresh instance, whose SDK retry quota and adaptive limiter start from scratch.
-    const { app } = await stack.bootApp();
-    const attempt = await row.flow.prepare();
-    const first = await tryWithFault(row, attempt, app);
-    const failed = failedStep(row);
-    if (!failsFirst(row)) {
-      expect({ status: first.answer.statusCode, faulted: first.faulted }).toEqual({
-        status: row.flow.status,
+  it.each(ROWS)(
+    '$name',
+    async (row) => {
+      // The fault hits a fresh instance, whose SDK retry quota and adaptive limiter start from scratch.
+      const { app: fresh } = await stack.bootApp();
+      const app = appFor(row, fresh);
+      const attempt = await row.flow.prepare();
+      const mailsBefore = attempt.mailTo ? stack.smtp.mailsTo(attempt.mailTo).length : 0;
+      const refusedBefore = stack.smtp.refused.length;
+      const connectionsBefore = silent.connections;
+      const failed = failedStep(row);
+      const fault = injectFault(row);
+      const started = Date.now();
+      let answer: Answer;
+      try {
+        answer = await attempt.run(app);
+      } catch (error) {
+        await fault.remove();
+        throw error;
+      }
+      const ms = Date.now() - started;
+
+      if (inJob(row) && failed !== undefined) {
+        // Queued: answered at once whatever the job meets; the job fails, waits, and tries again.
+        expect(answer.statusCode).toBe(row.flow.status);
+        if (row.target === 'cognito') {
+          await until(
+            `the job met ${row.step.operation}'s fault`,
+            () => (fault.rule?.faulted ?? 0) >= COGNITO_MAX_ATTEMPTS,
+          );
+        } else if (row.fault === 'refuse') {
+          await until('the mail was refused', () => stack.smtp.refused.length > refusedBefore);
+        } else {
+          await until('the mail server was reached', () => silent.connections > connectionsBefore);
+          await new Promise((resolve) => setTimeout(resolve, SMTP_TIMEOUT_MS + 200));
+        }
+        expect(stack.smtp.mailsTo(attempt.mailTo ?? '')).toHaveLength(mailsBefore);
+        await attempt.afterFailure?.();
+        await fault.remove();
+        await jobMail(attempt.mailTo ?? '', mailsBefore);
+        await jobsDone(app);
+        silent.forwardTo(undefined);
+        return attempt.verify(answer, {});
+      }
+
+      // A queued flow's job runs after the answer: the fault stays until it has done its work.
+      if (!failsFirst(row) && inJob(row) && attempt.mailTo) await jobMail(attempt.mailTo, mailsBefore);
+      await fault.remove();
+      if (!failsFirst(row)) {
+        expect({ status: answer.statusCode, faulted: fault.rule?.faulted ?? null }).toEqual({
+          status: row.flow.status,
+          faulted: expectedFaulted(row),
+        });
+        if (attempt.mailTo) await jobMail(attempt.mailTo, mailsBefore);
+        await jobsDone(app);
+        return attempt.verify(answer, { failed });
+      }
+      expect({ ...errorShape(answer), faulted: fault.rule?.faulted ?? null }).toEqual({
+        status: 503,
+        code: row.target === 'cognito' ? 'IDENTITY_PROVIDER_UNAVAILABLE' : 'MAIL_UNAVAILABLE',
+        retryAfterSeconds: true,
         faulted: expectedFaulted(row),
       });
-      return attempt.verify(first.answer, { failed });
-    }
-    expect({ ...errorShape(first.answer), faulted: first.faulted }).toEqual({
-      status: 503,
-      code: row.target === 'cognito' ? 'IDENTITY_PROVIDER_UNAVAILABLE' : 'MAIL_UNAVAILABLE',
-      retryAfterSeconds: true,
-      faulted: expectedFaulted(row),
-    });
-    expect(first.ms).toBeLessThan(patience(row));
-    await attempt.afterFailure?.();
+      expect(ms).toBeLessThan(patience(row));
+      await attempt.afterFailure?.();
 
-    // The retry may reach any instance; this one stays paced by its SDK for a while after throttling.
-    const retried = await attempt.run(stack.app);
-    const late =
-      row.target === 'cognito' && row.fault.kind === 'slow' && row.flow.spentByLateWrite !== undefined;
-    expect({ status: retried.statusCode, code: errorShape(retried).code }).toEqual(
-      late ? { status: 400, code: row.flow.spentByLateWrite } : { status: row.flow.status, code: undefined },
-    );
-    await attempt.verify(retried, { late });
-  });
+      // The retry may reach any instance; this one stays paced by its SDK for a while after throttling.
+      const retried = await attempt.run(stack.app);
+      const late =
+        row.target === 'cognito' && row.fault.kind === 'slow' && row.flow.spentByLateWrite !== undefined;
+      expect({ status: retried.statusCode, code: errorShape(retried).code }).toEqual(
+        late
+          ? { status: 400, code: row.flow.spentByLateWrite }
+          : { status: row.flow.status, code: undefined },
+      );
+      if (attempt.mailTo) await jobMail(attempt.mailTo, mailsBefore);
+      await jobsDone(stack.app);
+      await attempt.verify(retried, { late });
+      // A job waiting out a throttled SDK can take longer than the default test timeout.
+    },
+    60_000,
+  );
 
   it('never answered 500, and every 503 says which upstream failed and when to retry', () => {
     expect(answers.length).toBeGreaterThan(ROWS.length);

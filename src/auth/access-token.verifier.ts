@@ -42,7 +42,7 @@ const REASONS: [new (...args: never[]) => Error, string][] = [
   [JwtParseError, 'Access token is malformed'],
 ];
 
-/** Reads the JWKS from another Cognito endpoint (moto serves it over plain http at a pool path). */
+/** Reads the JWKS from COGNITO_JWKS_URL (an emulator's, which serves it over plain http). */
 class EndpointJwksFetcher implements Fetcher {
   constructor(private readonly jwksUrl: string) {}
 
@@ -75,10 +75,10 @@ export class AccessTokenVerifier {
   private readonly verified = new ExpiringCache<Principal>(VERIFIED_TOKENS_KEPT);
 
   constructor(@Inject(cognitoConfig.KEY) config: ConfigType<typeof cognitoConfig>) {
-    const fetcher = config.endpoint
-      ? new EndpointJwksFetcher(
-          `${config.endpoint.replace(/\/+$/, '')}/${config.userPoolId}/.well-known/jwks.json`,
-        )
+    // Not derived from COGNITO_ENDPOINT: on AWS that may be a VPC or FIPS endpoint, which serves no
+    // JWKS; the keys are always at the issuer's URL there (aws-jwt-verify's default).
+    const fetcher = config.jwksUrl
+      ? new EndpointJwksFetcher(config.jwksUrl)
       : new SimpleFetcher({ defaultRequestOptions: { timeout: 5_000 } });
     this.verifier = CognitoJwtVerifier.create(
       { userPoolId: config.userPoolId, tokenUse: 'access', clientId: config.frontendClientId },

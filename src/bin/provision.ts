@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { parseArgs } from 'node:util';
 import { formatDifference, remedy } from '../provisioning/differences.ts';
-import { checkPool } from '../provisioning/pool-state.ts';
+import { inspectPool } from '../provisioning/pool-state.ts';
 import { provisionPool, type ProvisionResult } from '../provisioning/provision-pool.ts';
 import { ProvisioningError } from '../provisioning/provisioning-error.ts';
 import { provisionConfig, type ProvisionConfig } from '../config/provision.env.ts';
@@ -13,7 +13,8 @@ const USAGE = `Usage: npm run provision [-- --check]
                prints the variables the service needs (stdout) and what it did (stderr)
   --check      change nothing; list every way the pool and its clients differ from the design
 
-Reads AWS_REGION (required), COGNITO_ENDPOINT, COGNITO_POOL_NAME (default cognito-accounts) and, for
+Reads AWS_REGION (required), COGNITO_ENDPOINT, COGNITO_POOL_NAME (default cognito-accounts),
+COGNITO_SES_SOURCE_ARN and COGNITO_SES_FROM (the SES identity for Cognito's own mails) and, for
 --check, COGNITO_USER_POOL_ID, COGNITO_BACKEND_CLIENT_ID and COGNITO_FRONTEND_CLIENT_ID. Credentials
 come from the standard AWS chain. Exit code: 0 as designed, 1 the pool differs, 2 could not run.`;
 
@@ -60,7 +61,8 @@ function envLines(config: ProvisionConfig, result: ProvisionResult): string[] {
 }
 
 async function provision(client: CognitoIdentityProviderClient, config: ProvisionConfig): Promise<number> {
-  const result = await provisionPool(client, { poolName: config.poolName });
+  const result = await provisionPool(client, { poolName: config.poolName, ses: config.ses });
+  printWarnings(result.warnings);
   const pool = `User pool "${config.poolName}" (${result.userPoolId})`;
   if (result.created) console.error(`${pool} created with its app clients.`);
   else if (result.fixed.length === 0) console.error(`${pool} exists; nothing to change.`);
@@ -77,13 +79,19 @@ async function provision(client: CognitoIdentityProviderClient, config: Provisio
   return result.notes.length > 0 ? EXIT.differs : EXIT.asDesigned;
 }
 
+const printWarnings = (warnings: string[]) => {
+  for (const warning of warnings) console.error(`Warning: ${warning}`);
+};
+
 async function check(client: CognitoIdentityProviderClient, config: ProvisionConfig): Promise<number> {
-  const differences = await checkPool(client, {
+  const { differences, warnings } = await inspectPool(client, {
     poolName: config.poolName,
     userPoolId: config.userPoolId,
     backendClientId: config.backendClientId,
     frontendClientId: config.frontendClientId,
+    ses: config.ses,
   });
+  printWarnings(warnings);
   const pool = `User pool ${config.userPoolId ?? `"${config.poolName}"`}`;
   if (differences.length === 0) {
     console.log(`${pool}: the pool matches the design.`);

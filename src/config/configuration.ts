@@ -129,6 +129,7 @@ export const cognitoConfig = registerAs('cognito', () => {
     backendClientId: e.COGNITO_BACKEND_CLIENT_ID,
     frontendClientId: e.COGNITO_FRONTEND_CLIENT_ID,
     endpoint: e.COGNITO_ENDPOINT,
+    jwksUrl: e.COGNITO_JWKS_URL,
     timeoutMs: e.COGNITO_TIMEOUT_MS,
     maxAttempts: e.COGNITO_MAX_ATTEMPTS,
     quotas: e.COGNITO_QUOTAS,

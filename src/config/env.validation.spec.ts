@@ -140,6 +140,32 @@ describe('validateEnvironment', () => {
     }
   });
 
+  it('refuses a pool of another region than AWS_REGION, listed with every other problem', () => {
+    const message = failureFor({
+      ...VALID,
+      AWS_REGION: 'us-east-1',
+      COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      SMTP_URL: 'http://x',
+    });
+
+    expect(linesAbout(message, 'COGNITO_USER_POOL_ID')).toEqual([
+      '  - COGNITO_USER_POOL_ID eu-west-1_AbCdEf123 is a pool of region eu-west-1, but AWS_REGION is us-east-1',
+    ]);
+    expect(linesAbout(message, 'SMTP_URL')).not.toHaveLength(0);
+    expect(() =>
+      validateEnvironment({ ...VALID, AWS_REGION: 'us-east-1', COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123' }),
+    ).not.toThrow();
+  });
+
+  it('reads the signing keys from COGNITO_JWKS_URL only when it is set (emulators)', () => {
+    expect(validateEnvironment({ ...VALID }).COGNITO_JWKS_URL).toBeUndefined();
+    const url = 'http://127.0.0.1:5000/eu-west-1_AbCdEf123/.well-known/jwks.json';
+    expect(validateEnvironment({ ...VALID, COGNITO_JWKS_URL: url }).COGNITO_JWKS_URL).toBe(url);
+    expect(
+      linesAbout(failureFor({ ...VALID, COGNITO_JWKS_URL: 'jwks.json' }), 'COGNITO_JWKS_URL'),
+    ).toHaveLength(1);
+  });
+
   it.each(['http://127.0.0.1:5000', 'http://localhost:5000', 'https://cognito-idp.eu-west-1.amazonaws.com'])(
     'accepts COGNITO_ENDPOINT=%s',
     (endpoint) => {

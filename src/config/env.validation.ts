@@ -13,6 +13,7 @@ import {
   Min,
   ValidateIf,
   validateSync,
+  ValidateBy,
   ValidationError,
 } from 'class-validator';
 
@@ -28,6 +29,25 @@ const OptionalInt = (min: number, max: number) =>
 /** An optional `true` or `false`. */
 const OptionalBool = () =>
   applyDecorators(IsOptional(), Transform(toBool), IsBoolean({ message: '$property must be true or false' }));
+
+/**
+ * A pool id starts with its region (`eu-west-1_AbC123`): one from another region than AWS_REGION is a
+ * copy-paste slip that would otherwise show only as every token refused and every call failing.
+ */
+const InRegionOfAwsRegion = () =>
+  ValidateBy({
+    name: 'inRegionOfAwsRegion',
+    validator: {
+      validate: (value: unknown, args) => {
+        const region = (args?.object as { AWS_REGION?: unknown }).AWS_REGION;
+        if (typeof value !== 'string' || typeof region !== 'string') return true;
+        return value.split('_')[0] === region;
+      },
+      defaultMessage: (args) =>
+        `COGNITO_USER_POOL_ID ${String(args?.value)} is a pool of region ${String(args?.value).split('_')[0]}, ` +
+        `but AWS_REGION is ${String((args?.object as { AWS_REGION?: unknown }).AWS_REGION)}`,
+    },
+  });
 
 /** Every environment variable the service reads. Validated once at boot. */
 export class EnvironmentVariables {
@@ -45,6 +65,7 @@ export class EnvironmentVariables {
 
   @IsString()
   @Matches(/^[\w-]+_[0-9a-zA-Z]+$/, { message: 'COGNITO_USER_POOL_ID must look like eu-west-1_AbCdEf123' })
+  @InRegionOfAwsRegion()
   COGNITO_USER_POOL_ID: string;
 
   @IsString()
@@ -58,6 +79,14 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   COGNITO_ENDPOINT?: string;
+
+  /**
+   * Where to read the pool's signing keys, for emulators only. Unset, they come from the issuer's
+   * URL on AWS even when COGNITO_ENDPOINT is set: a VPC or FIPS endpoint serves no JWKS.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  COGNITO_JWKS_URL?: string;
 
   /** How mail leaves: an SMTP server (the default), or Amazon SES v2 with the AWS credentials. */
   @IsOptional()

@@ -54,4 +54,22 @@ describe('provisionConfig', () => {
       '  - COGNITO_USER_POOL_ID must look like eu-west-1_AbCdEf123',
     ]);
   });
+
+  it("reads the SES identity for Cognito's own mails, and needs its ARN when a sender is given", () => {
+    const sourceArn = 'arn:aws:ses:eu-west-1:123456789012:identity/example.com';
+    expect(
+      provisionConfig({
+        AWS_REGION: 'eu-west-1',
+        COGNITO_SES_SOURCE_ARN: sourceArn,
+        COGNITO_SES_FROM: 'Example <no-reply@example.com>',
+      }).ses,
+    ).toEqual({ sourceArn, from: 'Example <no-reply@example.com>' });
+    expect(provisionConfig({ AWS_REGION: 'eu-west-1' }).ses).toBeUndefined();
+    expect(() =>
+      provisionConfig({ AWS_REGION: 'eu-west-1', COGNITO_SES_FROM: 'no-reply@example.com' }),
+    ).toThrow(/COGNITO_SES_SOURCE_ARN/);
+    expect(() => provisionConfig({ AWS_REGION: 'eu-west-1', COGNITO_SES_SOURCE_ARN: 'example.com' })).toThrow(
+      /COGNITO_SES_SOURCE_ARN must be an SES identity ARN/,
+    );
+  });
 });

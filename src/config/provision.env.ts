@@ -1,5 +1,5 @@
 import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches, ValidateIf } from 'class-validator';
 import { EnvironmentVariables, validateVariables } from './env.validation';
 
 export const DEFAULT_POOL_NAME = 'cognito-accounts';
@@ -24,6 +24,27 @@ export class ProvisionVariables extends IntersectionType(
     message: 'COGNITO_POOL_NAME must be 1 to 128 letters, digits, spaces or any of + = , . @ _ -',
   })
   COGNITO_POOL_NAME: string = DEFAULT_POOL_NAME;
+
+  /**
+   * A verified SES identity for the mails Cognito sends itself (forgot-password codes); without one
+   * Cognito's default sender allows 50 a day per AWS account. Needed whenever COGNITO_SES_FROM is set.
+   */
+  @ValidateIf(
+    (env: ProvisionVariables) =>
+      env.COGNITO_SES_SOURCE_ARN !== undefined || env.COGNITO_SES_FROM !== undefined,
+  )
+  @Matches(/^arn:aws[\w-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+$/, {
+    message:
+      'COGNITO_SES_SOURCE_ARN must be an SES identity ARN like arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+  })
+  COGNITO_SES_SOURCE_ARN?: string;
+
+  /** The sender of Cognito's own mails: `no-reply@example.com` or `Example <no-reply@example.com>`. */
+  @IsOptional()
+  @Matches(/^([^<>@\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
+    message: 'COGNITO_SES_FROM must be an address, or a name and <address>',
+  })
+  COGNITO_SES_FROM?: string;
 }
 
 export interface ProvisionConfig {
@@ -33,6 +54,8 @@ export interface ProvisionConfig {
   userPoolId?: string;
   backendClientId?: string;
   frontendClientId?: string;
+  /** The SES identity for Cognito's own mails, when given. */
+  ses?: { sourceArn: string; from?: string };
 }
 
 /** The provisioning tool's configuration from the environment; throws one error listing every problem. */
@@ -45,5 +68,8 @@ export function provisionConfig(raw: Record<string, unknown> = process.env): Pro
     userPoolId: env.COGNITO_USER_POOL_ID,
     backendClientId: env.COGNITO_BACKEND_CLIENT_ID,
     frontendClientId: env.COGNITO_FRONTEND_CLIENT_ID,
+    ...(env.COGNITO_SES_SOURCE_ARN
+      ? { ses: { sourceArn: env.COGNITO_SES_SOURCE_ARN, from: env.COGNITO_SES_FROM } }
+      : {}),
   };
 }

@@ -9,8 +9,10 @@ import { CUSTOM_ATTRIBUTES } from '../cognito/attributes.ts';
 import {
   backendClientDefinition,
   frontendClientDefinition,
+  emailDefinition,
   mfaDefinition,
   userPoolDefinition,
+  type SesSender,
 } from './user-pool.definition.ts';
 
 /*
@@ -74,8 +76,32 @@ function differs(
 export const POOL = 'pool';
 const poolDesign = () => userPoolDefinition('');
 
+/**
+ * Cognito's own mails (forgot-password codes) through the SES identity given to provisioning; without
+ * one the design says nothing (see senderWarnings).
+ */
+function emailDifferences(pool: UserPoolType, ses: SesSender | undefined): Difference[] {
+  if (!ses) return [];
+  const design = emailDefinition(ses);
+  return differs(
+    POOL,
+    "Cognito's own mails must go through the SES identity given (EmailConfiguration)",
+    design,
+    sameKeysAs(design, pool.EmailConfiguration),
+  );
+}
+
+/** Said about a pool that works but will not hold up in production; no difference from the design. */
+export function senderWarnings(pool: UserPoolType): string[] {
+  if (pool.EmailConfiguration?.EmailSendingAccount === 'DEVELOPER') return [];
+  return [
+    'pool: Cognito sends its own mails (forgot-password codes) from its default sender, at most 50 a day per AWS account: ' +
+      'set COGNITO_SES_SOURCE_ARN (and COGNITO_SES_FROM) to a verified SES identity and run npm run provision',
+  ];
+}
+
 /** Settings fixed together by one UpdateUserPool. */
-export function poolSettingDifferences(pool: UserPoolType): Difference[] {
+export function poolSettingDifferences(pool: UserPoolType, ses?: SesSender): Difference[] {
   const design = poolDesign();
   const recovery = [...(pool.AccountRecoverySetting?.RecoveryMechanisms ?? [])]
     .sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0))
@@ -117,6 +143,7 @@ export function poolSettingDifferences(pool: UserPoolType): Difference[] {
       design.DeletionProtection,
       pool.DeletionProtection ?? 'INACTIVE',
     ),
+    ...emailDifferences(pool, ses),
   ];
 }
 
@@ -299,10 +326,10 @@ export function clientDifferences(role: ClientRole, client: UserPoolClientType |
 }
 
 /** Every difference that matters between a pool (with its clients) and the design. */
-export function comparePool(state: PoolState): Difference[] {
+export function comparePool(state: PoolState, ses?: SesSender): Difference[] {
   return [
     ...creationDifferences(state.pool),
-    ...poolSettingDifferences(state.pool),
+    ...poolSettingDifferences(state.pool, ses),
     ...schemaDifferences(state.pool),
     ...mfaDifferences(state.mfa),
     ...CLIENT_ROLES.flatMap((role) => clientDifferences(role, state.clients[role])),

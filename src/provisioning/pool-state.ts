@@ -14,11 +14,13 @@ import {
   CLIENTS,
   comparePool,
   POOL,
+  senderWarnings,
   type ClientRole,
   type Difference,
   type PoolState,
 } from './differences.ts';
 import { ProvisioningError } from './provisioning-error.ts';
+import type { SesSender } from './user-pool.definition.ts';
 
 /* Reading a pool's state from Cognito: found by name or id, with its two app clients. */
 
@@ -29,6 +31,14 @@ export interface CheckTarget {
   /** Found by `ClientName` when not given. */
   backendClientId?: string;
   frontendClientId?: string;
+  /** The SES identity Cognito's own mails must go through, when provisioning was given one. */
+  ses?: SesSender;
+}
+
+export interface CheckResult {
+  differences: Difference[];
+  /** What works but will not hold up in production (Cognito's default sender). */
+  warnings: string[];
 }
 
 /** At most one match, or an error naming every candidate. */
@@ -119,6 +129,14 @@ export async function checkPool(
   client: CognitoIdentityProviderClient,
   target: CheckTarget,
 ): Promise<Difference[]> {
+  return (await inspectPool(client, target)).differences;
+}
+
+/** checkPool's differences, and what works but will not hold up in production. */
+export async function inspectPool(
+  client: CognitoIdentityProviderClient,
+  target: CheckTarget,
+): Promise<CheckResult> {
   if (!target.userPoolId && target.poolName === undefined) {
     throw new ProvisioningError('checkPool needs a pool name or a pool id');
   }
@@ -132,15 +150,15 @@ export async function checkPool(
       fixable: true,
     },
   ];
-  if (!userPoolId) return missing;
+  if (!userPoolId) return { differences: missing, warnings: [] };
   try {
     const state = await readPoolState(client, userPoolId, {
       backend: target.backendClientId,
       frontend: target.frontendClientId,
     });
-    return comparePool(state);
+    return { differences: comparePool(state, target.ses), warnings: senderWarnings(state.pool) };
   } catch (error) {
-    if (isNotFound(error)) return missing;
+    if (isNotFound(error)) return { differences: missing, warnings: [] };
     throw error;
   }
 }

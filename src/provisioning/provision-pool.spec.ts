@@ -90,4 +90,37 @@ describe('provisionPool updating an existing pool', () => {
     expect(input).not.toHaveProperty('SchemaAttributes');
     expect(input).not.toHaveProperty('UsernameConfiguration');
   });
+
+  it('sends the pool name back: UpdateUserPool would otherwise be free to reset it', async () => {
+    const state = cognitoState();
+    state.pool.Policies = { PasswordPolicy: { MinimumLength: 8 } };
+    const { client, sent } = fakeCognito(state);
+
+    await provisionPool(client, { poolName: 'cognito-accounts' });
+
+    const [update] = sent.filter((c) => c.name === UpdateUserPoolCommand.name);
+    expect(update.input).toMatchObject({ PoolName: 'cognito-accounts' });
+  });
+
+  it("sends Cognito's own mails through the SES identity it is given, and warns without one", async () => {
+    const ses = {
+      sourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+      from: 'Example <no-reply@example.com>',
+    };
+
+    const without = await provisionPool(fakeCognito(cognitoState()).client, { poolName: 'cognito-accounts' });
+    expect(without.warnings).toEqual([expect.stringMatching(/50 a day/)]);
+
+    const { client, sent } = fakeCognito(cognitoState());
+    const result = await provisionPool(client, { poolName: 'cognito-accounts', ses });
+
+    expect(result.warnings).toEqual([]);
+    expect(result.fixed.map((d) => d.what)).toEqual([expect.stringMatching(/SES identity/)]);
+    const [update] = sent.filter((c) => c.name === UpdateUserPoolCommand.name);
+    expect((update.input as UpdateUserPoolCommandInput).EmailConfiguration).toEqual({
+      EmailSendingAccount: 'DEVELOPER',
+      SourceArn: ses.sourceArn,
+      From: ses.from,
+    });
+  });
 });

@@ -23,12 +23,13 @@ import {
   poolSettingDifferences,
   remedy,
   schemaDifferences,
+  senderWarnings,
   type ClientRole,
   type Difference,
 } from './differences.ts';
 import { findPoolId, readPoolState } from './pool-state.ts';
 import { ProvisioningError } from './provisioning-error.ts';
-import { mfaDefinition, userPoolDefinition } from './user-pool.definition.ts';
+import { mfaDefinition, userPoolDefinition, type SesSender } from './user-pool.definition.ts';
 
 /**
  * Creates the user pool of `user-pool.definition.ts` on an account, or brings an existing one in line
@@ -44,6 +45,8 @@ export interface ProvisionResult {
   fixed: Difference[];
   /** What it could not change, and what to do about it. */
   notes: string[];
+  /** What works but will not hold up in production (Cognito's default sender). */
+  warnings: string[];
 }
 
 /**
@@ -101,19 +104,29 @@ const CLIENT_UPDATABLE = [
   'RefreshTokenRotation',
 ] as const satisfies readonly (keyof UpdateUserPoolClientCommandInput & keyof UserPoolClientType)[];
 
-async function createPool(client: CognitoIdentityProviderClient, poolName: string): Promise<string> {
-  const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolDefinition(poolName)));
+async function createPool(
+  client: CognitoIdentityProviderClient,
+  poolName: string,
+  ses: SesSender | undefined,
+): Promise<string> {
+  const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolDefinition(poolName, ses)));
   if (!UserPool?.Id) throw new ProvisioningError(`CreateUserPool returned no id for pool "${poolName}"`);
   return UserPool.Id;
 }
 
-function poolUpdate(pool: UserPoolType, userPoolId: string): UpdateUserPoolCommandInput {
-  const design = userPoolDefinition(pool.Name ?? '');
+function poolUpdate(
+  pool: UserPoolType,
+  userPoolId: string,
+  ses: SesSender | undefined,
+): UpdateUserPoolCommandInput {
+  const design = userPoolDefinition(pool.Name ?? '', ses);
   const current = pick(pool, POOL_UPDATABLE);
   return {
     ...current,
     ...pick(design, POOL_UPDATABLE),
     UserPoolId: userPoolId,
+    // Described as `Name`, updated as `PoolName`: sent back so the update cannot touch the name.
+    ...(pool.Name ? { PoolName: pool.Name } : {}),
     // MFA is set by SetUserPoolMfaConfig afterwards; here the pool keeps what it has.
     MfaConfiguration: pool.MfaConfiguration,
     // Merged one level down too, so what the design does not mention (sign-in policy, password history) stays.
@@ -160,10 +173,10 @@ async function upsertClient(
  */
 export async function provisionPool(
   client: CognitoIdentityProviderClient,
-  { poolName }: { poolName: string },
+  { poolName, ses }: { poolName: string; ses?: SesSender },
 ): Promise<ProvisionResult> {
   const existingId = await findPoolId(client, poolName);
-  const userPoolId = existingId ?? (await createPool(client, poolName));
+  const userPoolId = existingId ?? (await createPool(client, poolName, ses));
   const state = await readPoolState(client, userPoolId);
   const fixed: Difference[] = [];
   const notes: string[] = [];
@@ -178,8 +191,8 @@ export async function provisionPool(
   };
 
   await reconcile(creationDifferences(state.pool));
-  await reconcile(poolSettingDifferences(state.pool), () =>
-    client.send(new UpdateUserPoolCommand(poolUpdate(state.pool, userPoolId))),
+  await reconcile(poolSettingDifferences(state.pool, ses), () =>
+    client.send(new UpdateUserPoolCommand(poolUpdate(state.pool, userPoolId, ses))),
   );
   // Before the clients: Cognito refuses a client that reads or writes an attribute the pool lacks.
   await reconcile(schemaDifferences(state.pool), () =>
@@ -212,5 +225,7 @@ export async function provisionPool(
     created: !existingId,
     fixed,
     notes,
+    // Given an identity, the update just set it; else as the pool was read.
+    warnings: ses ? [] : senderWarnings(state.pool),
   };
 }

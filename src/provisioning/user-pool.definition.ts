@@ -20,7 +20,25 @@ export const PASSWORD_POLICY = {
   TemporaryPasswordValidityDays: 7,
 } as const;
 
-export const userPoolDefinition = (poolName: string) =>
+/**
+ * An SES identity for the mails Cognito sends itself (its forgot-password codes): without one Cognito
+ * sends them from its own account, at most 50 a day per AWS account (COGNITO_DEFAULT).
+ */
+export interface SesSender {
+  /** ARN of a verified SES identity (address or domain) Cognito may send from. */
+  sourceArn: string;
+  /** `no-reply@example.com` or `Example <no-reply@example.com>`; the identity's address when unset. */
+  from?: string;
+}
+
+/** Cognito's own mails through the given SES identity (EmailSendingAccount DEVELOPER). */
+export const emailDefinition = ({ sourceArn, from }: SesSender) => ({
+  EmailSendingAccount: 'DEVELOPER' as const,
+  SourceArn: sourceArn,
+  ...(from ? { From: from } : {}),
+});
+
+export const userPoolDefinition = (poolName: string, ses?: SesSender) =>
   ({
     PoolName: poolName,
     // Invite-only: nobody signs up through Cognito itself, only our API creates users.
@@ -42,6 +60,7 @@ export const userPoolDefinition = (poolName: string) =>
       StringAttributeConstraints: { MinLength: '0', MaxLength: '2048' },
     })),
     DeletionProtection: 'ACTIVE',
+    ...(ses ? { EmailConfiguration: emailDefinition(ses) } : {}),
   }) satisfies CreateUserPoolCommandInput;
 
 /** MFA is optional, by authenticator app; applied after the pool exists (a separate API call). */

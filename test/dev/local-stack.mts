@@ -63,6 +63,8 @@ function serviceEnv(apiUrl: string, port: number, moto: MotoServer, pool: LocalP
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     COGNITO_ENDPOINT: moto.endpoint,
+    // The emulator's keys: on AWS the service reads them from the issuer's URL.
+    COGNITO_JWKS_URL: `${moto.endpoint}/${pool.userPoolId}/.well-known/jwks.json`,
     COGNITO_USER_POOL_ID: pool.userPoolId,
     COGNITO_BACKEND_CLIENT_ID: pool.backendClientId,
     COGNITO_FRONTEND_CLIENT_ID: pool.frontendClientId,

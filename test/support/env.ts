@@ -31,6 +31,8 @@ export function testEnv({
     COGNITO_BACKEND_CLIENT_ID: pool.backendClientId,
     COGNITO_FRONTEND_CLIENT_ID: pool.frontendClientId,
     COGNITO_ENDPOINT: endpoint,
+    // The emulator's keys: on AWS the service reads them from the issuer's URL.
+    COGNITO_JWKS_URL: `${endpoint}/${pool.userPoolId}/.well-known/jwks.json`,
     SMTP_URL: smtpUrl,
     MAIL_FROM: TEST_MAIL_FROM,
     ACTIVATION_URL: TEST_ACTIVATION_URL,

@@ -1,5 +1,11 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createConnection,
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from 'node:net';
 import { buffer } from 'node:stream/consumers';
 
 /** Every Cognito API operation the service calls. */
@@ -13,6 +19,7 @@ export const COGNITO_OPERATIONS = [
   'AdminGetUser',
   'AdminDeleteUserAttributes',
   'AdminDeleteUser',
+  'GetUser',
 ] as const;
 
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];
@@ -188,19 +195,40 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
 export interface SilentServer {
   port: number;
+  /** Connections accepted so far. */
+  readonly connections: number;
+  /** From now on, pipes new connections to this loopback port (the server has recovered); undefined: silent again. */
+  forwardTo(port: number | undefined): void;
   close(): Promise<void>;
 }
 
-/** A TCP server that accepts connections and never says a word: an SMTP server hanging before its greeting. */
+/**
+ * A TCP server that accepts connections and never says a word: an SMTP server hanging before its
+ * greeting, until `forwardTo` makes it pass new connections on to a working one.
+ */
 export async function startSilentServer(): Promise<SilentServer> {
   const sockets = new Set<Socket>();
+  let connections = 0;
+  let forwardPort: number | undefined;
   const server: Server = createTcpServer((socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('error', () => undefined).once('close', () => sockets.delete(socket));
+    if (forwardPort === undefined) return;
+    const upstream = createConnection({ host: '127.0.0.1', port: forwardPort });
+    upstream.on('error', () => socket.destroy()).once('close', () => socket.destroy());
+    socket.once('close', () => upstream.destroy());
+    socket.pipe(upstream).pipe(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
+    get connections() {
+      return connections;
+    },
+    forwardTo: (port) => {
+      forwardPort = port;
+    },
     close: async () => {
       sockets.forEach((socket) => socket.destroy());
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -43,6 +43,45 @@ export interface TestStack {
 }
 
 /**
+ * Boots AppModule on Fastify with exactly `env` set (restored by the returned `restoreEnv`), its JSON
+ * log captured: the service as `npm start` runs it, against whatever Cognito `env` names.
+ */
+export async function bootService(
+  env: Record<string, string>,
+  override?: AppOptions['override'],
+  logs = new CapturedLogs(),
+): Promise<{ app: NestFastifyApplication; logs: CapturedLogs; restoreEnv: () => void }> {
+  const restoreEnv = applyEnv(env);
+  try {
+    // Loaded after the environment is set: ConfigModule validates it when AppModule is defined.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { AppModule } = require('../../src/app.module') as typeof AppModuleFile;
+    const { trustProxyFromEnvironment, httpLimitsFromEnvironment } =
+      require('../../src/config/configuration') as typeof ConfigurationFile;
+    const { APP_OPTIONS, configureApp, createAdapter } =
+      require('../../src/app.setup') as typeof AppSetupFile;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    let builder = Test.createTestingModule({ imports: [AppModule] })
+      // The JSON log stream, captured as it would be written to stdout.
+      .overrideProvider(LOG_DESTINATION)
+      .useValue(logs);
+    builder = override?.(builder) ?? builder;
+    const moduleRef = await builder.compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(
+      createAdapter(trustProxyFromEnvironment(), httpLimitsFromEnvironment()),
+      APP_OPTIONS,
+    );
+    configureApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return { app, logs, restoreEnv };
+  } catch (error) {
+    restoreEnv();
+    throw error;
+  }
+}
+
+/**
  * The real service against real parts: moto's Cognito behind the fidelity layer, a pool made from
  * the pool definition (through the layer, so the definition is held to the API model too), an SMTP
  * server in this process, and AppModule booted by the Nest testing module on Fastify.
@@ -59,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       python: installedMotoPython(),
     });
     const pool = await createPool(fidelity.endpoint);
+    // One log stream for every app of the stack.
     const logs = new CapturedLogs();
     const endpoint = (await options.endpointFor?.(fidelity.endpoint)) ?? fidelity.endpoint;
     const baseEnv = testEnv({ endpoint, pool, smtpUrl: smtp.url });
@@ -66,30 +106,14 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const bootApp = async ({ env, override }: AppOptions = {}) => {
       // Exactly this app's variables: none left over from the previous app of the stack.
       restoreEnv();
-      restoreEnv = applyEnv({ ...baseEnv, LOG_LEVEL: 'verbose', ...options.env, ...env });
-      // Loaded after the environment is set: ConfigModule validates it when AppModule is defined.
-      /* eslint-disable @typescript-eslint/no-require-imports */
-      const { AppModule } = require('../../src/app.module') as typeof AppModuleFile;
-      const { trustProxyFromEnvironment, httpLimitsFromEnvironment } =
-        require('../../src/config/configuration') as typeof ConfigurationFile;
-      const { APP_OPTIONS, configureApp, createAdapter } =
-        require('../../src/app.setup') as typeof AppSetupFile;
-      /* eslint-enable @typescript-eslint/no-require-imports */
-      let builder = Test.createTestingModule({ imports: [AppModule] })
-        // The JSON log stream, captured as it would be written to stdout.
-        .overrideProvider(LOG_DESTINATION)
-        .useValue(logs);
-      builder = (override ?? options.override)?.(builder) ?? builder;
-      const moduleRef = await builder.compile();
-      const app = moduleRef.createNestApplication<NestFastifyApplication>(
-        createAdapter(trustProxyFromEnvironment(), httpLimitsFromEnvironment()),
-        APP_OPTIONS,
+      const booted = await bootService(
+        { ...baseEnv, LOG_LEVEL: 'verbose', ...options.env, ...env },
+        override ?? options.override,
+        logs,
       );
-      configureApp(app);
-      await app.init();
-      await app.getHttpAdapter().getInstance().ready();
-      apps.push(app);
-      return { app, logs };
+      restoreEnv = booted.restoreEnv;
+      apps.push(booted.app);
+      return { app: booted.app, logs };
     };
     const { app } = await bootApp();
     return {
