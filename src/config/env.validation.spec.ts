@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { validateEnvironment } from './env.validation';
 
 const REQUIRED = [
@@ -220,5 +222,22 @@ describe('validateEnvironment', () => {
     ['SES_CONFIGURATION_SET', 'has spaces'],
   ])('rejects %s=%j and names it', (variable, value) => {
     expect(linesAbout(failureFor({ ...VALID, [variable]: value }), variable)).not.toHaveLength(0);
+  });
+});
+
+describe('the documented configuration', () => {
+  // Every variable the schema knows, read from its source: `  NAME: type` or `  NAME?: type`.
+  const source = readFileSync(join(__dirname, 'env.validation.ts'), 'utf8');
+  const variables = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+)[?!]?:/gm)].map(([, name]) => name!);
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
+
+  it('reads the schema', () => {
+    expect(variables).toEqual(expect.arrayContaining(['AWS_REGION', 'REDIS_URL', 'HTTP_MAX_CONNECTIONS']));
+  });
+
+  it.each(variables)('%s is in the README configuration table and in .env.example', (name) => {
+    expect(readme).toContain(`| \`${name}\``);
+    expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   });
 });
