@@ -8,11 +8,13 @@ import { EmailChangeService } from './email-change/email-change.service';
 import { ProfileController } from './profile/profile.controller';
 import { ProfileService } from './profile/profile.service';
 import { SignupController } from './signup/signup.controller';
+import { InvitationsService } from './signup/invitations.service';
 import { SignupService } from './signup/signup.service';
 
 @Module({
   imports: [CognitoModule, MailModule, RateLimitModule],
   controllers: [SignupController, ProfileController, EmailChangeController],
-  providers: [SignupService, ProfileService, EmailChangeService, Clock],
+  providers: [SignupService, ProfileService, EmailChangeService, InvitationsService, Clock],
+  exports: [InvitationsService],
 })
 export class AccountsModule {}

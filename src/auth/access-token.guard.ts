@@ -4,6 +4,7 @@ import { UnauthenticatedError } from '../common/errors';
 import { AccessTokenVerifier } from './access-token.verifier';
 import type { Principal } from './principal';
 import { IS_PUBLIC } from './public.decorator';
+import { Revocations } from './revocations';
 
 /** The request as the guard leaves it: `principal` is set on every non-public route. */
 export interface AuthenticatedRequest {
@@ -20,6 +21,7 @@ export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: Revocations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,7 +31,12 @@ export class AccessTokenGuard implements CanActivate {
     ]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = await this.verifier.verify(bearerToken(request.headers.authorization));
+    const principal = await this.verifier.verify(bearerToken(request.headers.authorization));
+    // After the (cached) verification, on every request: a mark must stop a token at once.
+    if (await this.revocations.isRevoked(principal.sub, principal.issuedAt)) {
+      throw new UnauthenticatedError('Access token was revoked: sign in again');
+    }
+    request.principal = principal;
     return true;
   }
 }

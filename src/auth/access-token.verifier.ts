@@ -69,8 +69,9 @@ export class AccessTokenVerifier {
    * Verified tokens, keyed by the whole token, kept until the token's own `exp` and never longer:
    * a token costs one RSA verification per lifetime, not one per request. Safe because everything
    * checked is fixed in the signed token except time, and expiry is checked on every hit. What it
-   * does not add: revocation is still only seen at expiry (as without the cache: aws-jwt-verify
-   * never asks Cognito), and a key removed from the JWKS stops tokens only when they expire.
+   * does not add: Cognito's own revocation is only seen at expiry (aws-jwt-verify never asks
+   * Cognito; the guard checks this service's revocation marks on every request, cached or not), and
+   * a key removed from the JWKS stops tokens only when they expire.
    */
   private readonly verified = new ExpiringCache<Principal>(VERIFIED_TOKENS_KEPT);
 
@@ -95,6 +96,8 @@ export class AccessTokenVerifier {
         sub: claims.sub,
         username: claims.username,
         groups: claims['cognito:groups'] ?? [],
+        issuedAt: claims.iat,
+        authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
       };
       this.verified.set(token, principal, claims.exp * 1000);
       return principal;

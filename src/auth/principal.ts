@@ -5,4 +5,8 @@ export interface Principal {
   /** The Cognito username (a UUID here): the key for every admin call. */
   username: string;
   groups: string[];
+  /** When the token was issued (`iat`, seconds since the epoch): revocation marks compare with it. */
+  issuedAt: number;
+  /** When the user signed in (`auth_time`, seconds since the epoch), if the token says. */
+  authTime?: number;
 }

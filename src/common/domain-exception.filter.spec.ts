@@ -27,6 +27,9 @@ import {
   MailUnavailableError,
   NotAuthorizedError,
   UserNotFoundError,
+  ForbiddenError,
+  NotInvitedError,
+  ReauthenticationRequiredError,
 } from './errors';
 import { CapturedLogs } from '../../test/support/captured-logs';
 
@@ -41,6 +44,9 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   EMAIL_TAKEN: new EmailTakenError(),
   USER_NOT_FOUND: new UserNotFoundError(),
   NOT_AUTHORIZED: new NotAuthorizedError(),
+  FORBIDDEN: new ForbiddenError(),
+  REAUTHENTICATION_REQUIRED: new ReauthenticationRequiredError(),
+  NOT_INVITED: new NotInvitedError(),
   IDENTITY_PROVIDER_UNAVAILABLE: new IdentityProviderUnavailableError({
     cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
   }),

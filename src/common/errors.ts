@@ -7,9 +7,12 @@ export const ERROR_STATUS = {
   INVALID_CONFIRMATION_LINK: 400,
   INVALID_PASSWORD: 400,
   UNAUTHENTICATED: 401,
+  REAUTHENTICATION_REQUIRED: 401,
   NOT_AUTHORIZED: 403,
+  FORBIDDEN: 403,
   USER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
+  NOT_INVITED: 409,
   RATE_LIMITED: 429,
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
   MAIL_UNAVAILABLE: 503,
@@ -42,6 +45,21 @@ export class UserNotFoundError extends withMessage('USER_NOT_FOUND', 'User not f
 
 /** Cognito refused the credentials (wrong or expired password, disabled user). */
 export class NotAuthorizedError extends withMessage('NOT_AUTHORIZED', 'Not authorized') {}
+
+/** The account exists but is no longer waiting for its activation (so it has no invitation to renew). */
+export class NotInvitedError extends withMessage(
+  'NOT_INVITED',
+  'This account is not waiting for its activation',
+) {}
+
+/** A valid token whose user may not do this (not an admin). */
+export class ForbiddenError extends withMessage('FORBIDDEN', 'You may not do this') {}
+
+/** A valid token, but the sign-in behind it is too old for this route: sign in again. */
+export class ReauthenticationRequiredError extends withMessage(
+  'REAUTHENTICATION_REQUIRED',
+  'Sign in again to do this',
+) {}
 
 /** Another account already uses this email address. */
 export class EmailTakenError extends withMessage('EMAIL_TAKEN', 'This email address is already in use') {}

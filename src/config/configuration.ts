@@ -73,6 +73,7 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
     userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
     lockoutAttempts: e.LOCKOUT_ATTEMPTS,
     lockoutMs: e.LOCKOUT_MINUTES * 60_000,
+    adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
   };
 });
 
@@ -136,6 +137,12 @@ export const linksConfig = registerAs('links', () => {
   };
 });
 
+/** Who may use the admin API: members of one Cognito group, signed in recently. */
+export const adminConfig = registerAs('admin', () => {
+  const e = environment();
+  return { group: e.ADMIN_GROUP, recentAuthMaxAgeMs: e.RECENT_AUTH_MAX_AGE_MINUTES * 60_000 };
+});
+
 export const demoConfig = registerAs('demo', () => ({ pagesEnabled: environment().DEMO_PAGES }));
 
 export const configSlices = [
@@ -146,5 +153,6 @@ export const configSlices = [
   rateLimitConfig,
   coordinationConfig,
   jobsConfig,
+  adminConfig,
   demoConfig,
 ];

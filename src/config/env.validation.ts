@@ -129,6 +129,19 @@ export class EnvironmentVariables {
   @OptionalInt(1, 1_440)
   LOCKOUT_MINUTES: number = 15;
 
+  /** Admin API requests per admin per minute. */
+  @OptionalInt(1, 100_000)
+  RATE_LIMIT_ADMIN_PER_MINUTE: number = 60;
+
+  /** The Cognito group whose members may use the admin API. */
+  @IsOptional()
+  @Matches(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, { message: 'ADMIN_GROUP must be a Cognito group name' })
+  ADMIN_GROUP: string = 'admin';
+
+  /** How long after signing in an admin may still use the admin API without signing in again. */
+  @OptionalInt(1, 1_440)
+  RECENT_AUTH_MAX_AGE_MINUTES: number = 10;
+
   /** Keeps rate limits and the signup lock in Redis, so they hold across instances. */
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })

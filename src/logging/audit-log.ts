@@ -12,7 +12,14 @@ export type AuditEvent =
   | 'email-change.confirmed'
   | 'email-change.notice-sent'
   | 'email-change.cancelled'
-  | 'job.dead-lettered';
+  | 'job.dead-lettered'
+  | 'admin.invited'
+  | 'admin.invitation-renewed'
+  | 'admin.disabled'
+  | 'admin.enabled'
+  | 'admin.deleted'
+  | 'admin.signed-out'
+  | 'admin.repaired';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */
 export interface AuditFields {
