@@ -1,5 +1,6 @@
 import {
   AddCustomAttributesCommand,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   SetUserPoolMfaConfigCommand,
@@ -17,6 +18,7 @@ import {
   clientDifferences,
   creationDifferences,
   formatDifference,
+  groupDifferences,
   mfaDifferences,
   pick,
   poolSettingDifferences,
@@ -27,7 +29,7 @@ import {
 } from './differences.ts';
 import { findPoolId, readPoolState } from './pool-state.ts';
 import { ProvisioningError } from './provisioning-error.ts';
-import { mfaDefinition, userPoolDefinition } from './user-pool.definition.ts';
+import { adminGroupDefinition, mfaDefinition, userPoolDefinition } from './user-pool.definition.ts';
 
 /**
  * Creates the user pool of `user-pool.definition.ts` on an account, or brings an existing one in line
@@ -191,6 +193,10 @@ export async function provisionPool(
   );
   await reconcile(mfaDifferences(state.mfa), () =>
     client.send(new SetUserPoolMfaConfigCommand(mfaDefinition(userPoolId))),
+  );
+
+  await reconcile(groupDifferences(state.adminGroup), () =>
+    client.send(new CreateGroupCommand(adminGroupDefinition(userPoolId))),
   );
 
   const clientIds: Partial<Record<ClientRole, string>> = {};
