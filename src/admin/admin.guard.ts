@@ -2,7 +2,6 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedRequest } from '../auth/access-token.guard';
 import { assertRecentSignIn } from '../auth/recent-sign-in';
-import { Clock } from '../common/clock';
 import { ForbiddenError } from '../common/errors';
 import { adminConfig } from '../config/configuration';
 
@@ -13,16 +12,14 @@ import { adminConfig } from '../config/configuration';
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(
-    @Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>,
-    private readonly clock: Clock,
-  ) {}
+  constructor(@Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>) {}
 
   canActivate(context: ExecutionContext): boolean {
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!principal) throw new Error('AdminGuard used on a route the access-token guard did not check');
     if (!principal.groups.includes(this.config.group)) throw new ForbiddenError();
-    assertRecentSignIn(principal, this.config.recentAuthMaxAgeMs, this.clock.now());
+    // Real time, not the service clock: `auth_time` is Cognito's, like the token's own expiry.
+    assertRecentSignIn(principal, this.config.recentAuthMaxAgeMs, new Date());
     return true;
   }
 }
