@@ -244,6 +244,7 @@ describe('npm run provision (moto)', () => {
       `pool: custom attribute ${VERIFICATION_ATTRIBUTE} is missing`,
       'pool: MFA must be optional (MfaConfiguration)',
       'pool: MFA by authenticator app must be on (SoftwareTokenMfaConfiguration.Enabled)',
+      'pool: group admin is missing (its members may use the admin API)',
       'backend client: must have no client secret (GenerateSecret) [needs re-creation]',
       'frontend client: allows auth flows beyond the design: ALLOW_CUSTOM_AUTH',
       'frontend client: lacks auth flows: ALLOW_USER_SRP_AUTH',
@@ -282,7 +283,7 @@ describe('npm run provision (moto)', () => {
       expect(
         lines.filter((l) => l.endsWith('create a new pool under another name and move the users to it')),
       ).toHaveLength(3);
-      expect(cli.stderr).toContain('differs from the design (19): 15 fixable by npm run provision, 4 only');
+      expect(cli.stderr).toContain('differs from the design (20): 16 fixable by npm run provision, 4 only');
       expect(cli.stderr).not.toMatch(STACK_FRAME);
     });
 
