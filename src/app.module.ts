@@ -1,6 +1,7 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
+import { AdminModule } from './admin/admin.module';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { AuthModule } from './auth/auth.module';
 import { CognitoModule } from './cognito/cognito.module';
@@ -26,6 +27,7 @@ import { MetricsModule } from './metrics/metrics.module';
     RateLimitModule,
     AccountsModule,
     HealthModule,
+    AdminModule,
   ],
   providers: [
     {

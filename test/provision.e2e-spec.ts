@@ -245,6 +245,7 @@ describe('npm run provision (moto)', () => {
       `pool: custom attribute ${ACTIVATION_ATTRIBUTE} is missing`,
       'pool: MFA must be optional (MfaConfiguration)',
       'pool: MFA by authenticator app must be on (SoftwareTokenMfaConfiguration.Enabled)',
+      'pool: group admin is missing (its members may use the admin API)',
       'backend client: must have no client secret (GenerateSecret) [needs re-creation]',
       'frontend client: allows auth flows beyond the design: ALLOW_CUSTOM_AUTH',
       'frontend client: lacks auth flows: ALLOW_USER_SRP_AUTH',

@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import { Clock } from '../common/clock';
 import { UnauthenticatedError } from '../common/errors';
 import { CognitoService } from '../cognito/cognito.service';
 import { authConfig } from '../config/configuration';
@@ -31,7 +30,6 @@ export class AccessTokenGuard implements CanActivate {
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: Revocations,
     private readonly cognito: CognitoService,
-    private readonly clock: Clock,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
@@ -51,8 +49,8 @@ export class AccessTokenGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (needs?.recentSignIn)
-      assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, this.clock.now());
+    // Real time, not the service clock: `auth_time` is Cognito's, like the token's own expiry.
+    if (needs?.recentSignIn) assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, new Date());
     if (needs?.live) await this.cognito.assertTokenLive(token);
     request.principal = principal;
     return true;

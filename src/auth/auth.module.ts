@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { CognitoModule } from '../cognito/cognito.module';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenVerifier } from './access-token.verifier';
@@ -11,7 +10,7 @@ import { Revocations } from './revocations';
  */
 @Module({
   imports: [CognitoModule],
-  providers: [AccessTokenVerifier, AccessTokenGuard, Revocations, Clock],
+  providers: [AccessTokenVerifier, AccessTokenGuard, Revocations],
   exports: [AccessTokenVerifier, AccessTokenGuard, Revocations],
 })
 export class AuthModule {}

@@ -21,8 +21,9 @@ export class Revocations {
   /** True when the user's sessions were ended after this token was issued (`iat`, in seconds). */
   async isRevoked(sub: string, issuedAtSeconds: number): Promise<boolean> {
     const mark = await this.records.get(this.key(sub));
-    // iat has whole seconds: a token issued in the same second as the mark counts as before it.
-    return mark !== undefined && issuedAtSeconds * 1000 < Number(mark) + 1000;
+    // iat has whole seconds: a token issued in the mark's own second counts as before it (a new
+    // sign-in works from the next second on).
+    return mark !== undefined && issuedAtSeconds <= Math.floor(Number(mark) / 1000);
   }
 
   private key(sub: string): string {

@@ -23,7 +23,7 @@ const EXIT = { asDesigned: 0, differs: 1, failed: 2 } as const;
 const REQUIRED_ACTIONS =
   'cognito-idp:ListUserPools, CreateUserPool, DescribeUserPool, UpdateUserPool, AddCustomAttributes, ' +
   'GetUserPoolMfaConfig, SetUserPoolMfaConfig, ListUserPoolClients, DescribeUserPoolClient, ' +
-  'CreateUserPoolClient and UpdateUserPoolClient';
+  'CreateUserPoolClient, UpdateUserPoolClient, GetGroup and CreateGroup';
 
 /** A failure the operator fixes from its message alone. */
 class CliError extends Error {}

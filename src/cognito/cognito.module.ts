@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CognitoClient } from './cognito-client';
+import { CognitoDirectory } from './cognito-directory';
 import { CognitoProbe } from './cognito-probe';
 import { CognitoService } from './cognito.service';
 
 @Module({
-  providers: [CognitoClient, CognitoService, CognitoProbe],
-  exports: [CognitoClient, CognitoService, CognitoProbe],
+  providers: [CognitoClient, CognitoService, CognitoProbe, CognitoDirectory],
+  exports: [CognitoClient, CognitoService, CognitoProbe, CognitoDirectory],
 })
 export class CognitoModule {}

@@ -6,6 +6,7 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed or invalid input; the message names the field',
   401: 'Missing, invalid or expired access token',
   403: 'The token is valid but may not do this',
+  404: 'No such user',
   409: 'Conflicts with another account',
   413: 'Request body over 100 kB',
   429: 'Too many requests; see Retry-After',

@@ -28,6 +28,7 @@ import {
   NotAuthorizedError,
   UserNotFoundError,
   UsernameTakenError,
+  ForbiddenError,
   NotInvitedError,
   ReauthenticationRequiredError,
 } from './errors';
@@ -47,6 +48,7 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   REAUTHENTICATION_REQUIRED: new ReauthenticationRequiredError(),
   USER_NOT_FOUND: new UserNotFoundError(),
   NOT_AUTHORIZED: new NotAuthorizedError(),
+  FORBIDDEN: new ForbiddenError(),
   IDENTITY_PROVIDER_UNAVAILABLE: new IdentityProviderUnavailableError({
     cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
   }),

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   REAUTHENTICATION_REQUIRED: 401,
   NOT_AUTHORIZED: 403,
+  FORBIDDEN: 403,
   USER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   USERNAME_TAKEN: 409,
@@ -45,6 +46,9 @@ export class UserNotFoundError extends withMessage('USER_NOT_FOUND', 'User not f
 
 /** Cognito refused the credentials (wrong or expired password, disabled user). */
 export class NotAuthorizedError extends withMessage('NOT_AUTHORIZED', 'Not authorized') {}
+
+/** A valid token whose user may not do this (not an admin). */
+export class ForbiddenError extends withMessage('FORBIDDEN', 'You may not do this') {}
 
 /** Another account already uses this email address. */
 export class EmailTakenError extends withMessage('EMAIL_TAKEN', 'This email address is already in use') {}

@@ -73,6 +73,7 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
     userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
     lockoutAttempts: e.LOCKOUT_ATTEMPTS,
     lockoutMs: e.LOCKOUT_MINUTES * 60_000,
+    adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
   };
 });
 
@@ -184,6 +185,9 @@ export const operationsConfig = registerAs('operations', () => {
   };
 });
 
+/** Who may use the admin API: members of one Cognito group. */
+export const adminConfig = registerAs('admin', () => ({ group: environment().ADMIN_GROUP }));
+
 export const demoConfig = registerAs('demo', () => ({ pagesEnabled: environment().DEMO_PAGES }));
 
 export const configSlices = [
@@ -196,5 +200,6 @@ export const configSlices = [
   jobsConfig,
   authConfig,
   operationsConfig,
+  adminConfig,
   demoConfig,
 ];

@@ -181,6 +181,15 @@ export class EnvironmentVariables {
   @OptionalInt(1, 1_440)
   LOCKOUT_MINUTES: number = 15;
 
+  /** Admin API requests per admin per minute. */
+  @OptionalInt(1, 100_000)
+  RATE_LIMIT_ADMIN_PER_MINUTE: number = 60;
+
+  /** The Cognito group whose members may use the admin API. */
+  @IsOptional()
+  @Matches(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, { message: 'ADMIN_GROUP must be a Cognito group name' })
+  ADMIN_GROUP: string = 'admin';
+
   /** Shares rate limits, locks, records and (by default) the job queue between instances. Required by QUEUE_ENGINE=bullmq. */
   @ValidateIf((env: EnvironmentVariables) => env.QUEUE_ENGINE === 'bullmq' || env.REDIS_URL !== undefined)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })

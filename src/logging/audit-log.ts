@@ -16,7 +16,14 @@ export type AuditEvent =
   | 'signup.leftover-removed'
   | 'invitation.created'
   | 'invitation.renewed'
-  | 'job.dead-lettered';
+  | 'job.dead-lettered'
+  | 'admin.invited'
+  | 'admin.invitation-renewed'
+  | 'admin.disabled'
+  | 'admin.enabled'
+  | 'admin.deleted'
+  | 'admin.signed-out'
+  | 'admin.repaired';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */
 export interface AuditFields {

@@ -73,4 +73,5 @@ export const cognitoState = (): PoolState => ({
     backend: cognitoClient(backendClientDefinition),
     frontend: cognitoClient(frontendClientDefinition),
   },
+  adminGroup: { GroupName: 'admin', UserPoolId: 'eu-west-1_AbCdEf123' },
 });

@@ -19,6 +19,13 @@ describe('comparePool on shapes real Cognito returns', () => {
     expect(comparePool(state)).toEqual([]);
   });
 
+  it('reports a missing admin group as something provisioning creates', () => {
+    const state = cognitoState();
+    state.adminGroup = undefined;
+
+    expect(whats(state)).toEqual(['pool: group admin is missing (its members may use the admin API) true']);
+  });
+
   it('counts a pool created without UsernameConfiguration as case-sensitive, which only a new pool fixes', () => {
     const state = cognitoState();
     delete state.pool.UsernameConfiguration;

@@ -1,5 +1,6 @@
 import type {
   GetUserPoolMfaConfigCommandOutput,
+  GroupType,
   SchemaAttributeType,
   UserPoolClientType,
   UserPoolType,
@@ -7,6 +8,7 @@ import type {
 import { isDeepStrictEqual } from 'node:util';
 import { CUSTOM_ATTRIBUTES } from '../cognito/attributes.ts';
 import {
+  adminGroupDefinition,
   backendClientDefinition,
   frontendClientDefinition,
   emailDefinition,
@@ -42,6 +44,8 @@ export interface PoolState {
   pool: UserPoolType;
   mfa: MfaState;
   clients: Record<ClientRole, UserPoolClientType | undefined>;
+  /** The admin group, if the pool has it. */
+  adminGroup: GroupType | undefined;
 }
 
 /** The entries of `source` under `keys` that are set. */
@@ -325,6 +329,21 @@ export function clientDifferences(role: ClientRole, client: UserPoolClientType |
   ];
 }
 
+/** The admin group: CreateGroup adds a missing one. */
+export function groupDifferences(group: GroupType | undefined): Difference[] {
+  const { GroupName } = adminGroupDefinition('');
+  if (group) return [];
+  return [
+    {
+      where: POOL,
+      what: `group ${GroupName} is missing (its members may use the admin API)`,
+      expected: GroupName,
+      actual: undefined,
+      fixable: true,
+    },
+  ];
+}
+
 /** Every difference that matters between a pool (with its clients) and the design. */
 export function comparePool(state: PoolState, ses?: SesSender): Difference[] {
   return [
@@ -332,6 +351,7 @@ export function comparePool(state: PoolState, ses?: SesSender): Difference[] {
     ...poolSettingDifferences(state.pool, ses),
     ...schemaDifferences(state.pool),
     ...mfaDifferences(state.mfa),
+    ...groupDifferences(state.adminGroup),
     ...CLIENT_ROLES.flatMap((role) => clientDifferences(role, state.clients[role])),
   ];
 }

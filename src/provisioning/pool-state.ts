@@ -1,10 +1,12 @@
 import {
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  GetGroupCommand,
   GetUserPoolMfaConfigCommand,
   paginateListUserPoolClients,
   paginateListUserPools,
   type CognitoIdentityProviderClient,
+  type GroupType,
   type UserPoolClientDescription,
   type UserPoolClientType,
   type UserPoolDescriptionType,
@@ -21,6 +23,7 @@ import {
 } from './differences.ts';
 import { ProvisioningError } from './provisioning-error.ts';
 import type { SesSender } from './user-pool.definition.ts';
+import { adminGroupDefinition } from './user-pool.definition.ts';
 
 /* Reading a pool's state from Cognito: found by name or id, with its two app clients. */
 
@@ -105,20 +108,35 @@ async function describeClient(
   }
 }
 
+async function getGroup(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+): Promise<GroupType | undefined> {
+  try {
+    const { GroupName } = adminGroupDefinition(userPoolId);
+    const { Group } = await client.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName }));
+    return Group;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 export async function readPoolState(
   client: CognitoIdentityProviderClient,
   userPoolId: string,
   clientIds: Partial<Record<ClientRole, string>> = {},
 ): Promise<PoolState> {
-  const [{ UserPool }, mfa, byName] = await Promise.all([
+  const [{ UserPool }, mfa, byName, adminGroup] = await Promise.all([
     client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })),
     client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: userPoolId })),
     clientIds.backend && clientIds.frontend ? clientIds : findClientIds(client, userPoolId),
+    getGroup(client, userPoolId),
   ]);
   const [backend, frontend] = await Promise.all(
     CLIENT_ROLES.map((role) => describeClient(client, userPoolId, clientIds[role] ?? byName[role])),
   );
-  return { pool: UserPool ?? { Id: userPoolId }, mfa, clients: { backend, frontend } };
+  return { pool: UserPool ?? { Id: userPoolId }, mfa, clients: { backend, frontend }, adminGroup };
 }
 
 /**

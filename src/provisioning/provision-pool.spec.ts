@@ -15,6 +15,7 @@ describe('provisionPool updating an existing pool', () => {
       ListUserPoolsCommand: { UserPools: [{ Id: state.pool.Id, Name: state.pool.Name }] },
       DescribeUserPoolCommand: { UserPool: state.pool },
       GetUserPoolMfaConfigCommand: state.mfa,
+      GetGroupCommand: { Group: state.adminGroup },
       ListUserPoolClientsCommand: {
         UserPoolClients: Object.values(state.clients).map((c) => ({
           ClientId: c?.ClientId,

@@ -1,5 +1,6 @@
 import {
   AddCustomAttributesCommand,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   SetUserPoolMfaConfigCommand,
@@ -17,6 +18,7 @@ import {
   clientDifferences,
   creationDifferences,
   formatDifference,
+  groupDifferences,
   mfaDifferences,
   missingCustomAttributes,
   pick,
@@ -29,7 +31,12 @@ import {
 } from './differences.ts';
 import { findPoolId, readPoolState } from './pool-state.ts';
 import { ProvisioningError } from './provisioning-error.ts';
-import { mfaDefinition, userPoolDefinition, type SesSender } from './user-pool.definition.ts';
+import {
+  adminGroupDefinition,
+  mfaDefinition,
+  userPoolDefinition,
+  type SesSender,
+} from './user-pool.definition.ts';
 
 /**
  * Creates the user pool of `user-pool.definition.ts` on an account, or brings an existing one in line
@@ -205,6 +212,10 @@ export async function provisionPool(
   );
   await reconcile(mfaDifferences(state.mfa), () =>
     client.send(new SetUserPoolMfaConfigCommand(mfaDefinition(userPoolId))),
+  );
+
+  await reconcile(groupDifferences(state.adminGroup), () =>
+    client.send(new CreateGroupCommand(adminGroupDefinition(userPoolId))),
   );
 
   const clientIds: Partial<Record<ClientRole, string>> = {};

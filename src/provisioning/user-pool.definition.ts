@@ -1,4 +1,5 @@
 import type {
+  CreateGroupCommandInput,
   CreateUserPoolClientCommandInput,
   CreateUserPoolCommandInput,
   SetUserPoolMfaConfigCommandInput,
@@ -127,3 +128,14 @@ export const frontendClientDefinition = (userPoolId: string) =>
     PreventUserExistenceErrors: 'ENABLED',
     EnableTokenRevocation: true,
   }) satisfies CreateUserPoolClientCommandInput;
+
+/**
+ * Operators: members may use the admin API (`/admin`). The service's ADMIN_GROUP names this group
+ * (`admin` by default); with another name, create that group too.
+ */
+export const adminGroupDefinition = (userPoolId: string) =>
+  ({
+    UserPoolId: userPoolId,
+    GroupName: 'admin',
+    Description: 'Operators: may use the admin API of cognito-accounts (/admin)',
+  }) satisfies CreateGroupCommandInput;

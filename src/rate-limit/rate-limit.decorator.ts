@@ -2,10 +2,11 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiErrorResponses } from '../common/api-responses';
 
 /**
- * Which limits a route gets: `public` (per client IP and per target email or username) or `write`
- * (per signed-in user). Routes without it (health, reads) are not limited.
+ * Which limits a route gets: `public` (per client IP and per target email or username), `write`
+ * (per signed-in user) or `admin` (per admin, reads included). Routes without it (health, reads)
+ * are not limited.
  */
-export type RateLimitKind = 'public' | 'write';
+export type RateLimitKind = 'public' | 'write' | 'admin';
 
 export const RATE_LIMIT_KIND = 'rateLimitKind';
 

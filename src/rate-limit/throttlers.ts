@@ -32,8 +32,8 @@ export function targetOf(body: unknown): string | undefined {
 const request = (context: ExecutionContext) => context.switchToHttp().getRequest<LimitedRequest>();
 
 /**
- * Three limits: per client IP and per target on the public routes (so neither one IP nor a botnet
- * can flood one mailbox), per user on the authenticated writes. Keys are global per limit, not per
+ * Four limits: per client IP and per target on the public routes (so neither one IP nor a botnet
+ * can flood one mailbox), per user on the authenticated writes, per admin on the admin API. Keys are global per limit, not per
  * route: signup and resend share one budget per address.
  */
 export function throttlerOptions(
@@ -64,6 +64,13 @@ export function throttlerOptions(
       limit: config.userPerMinute,
       ttl: MINUTE,
       skipIf: only('write', (context) => request(context).principal !== undefined),
+      getTracker: (req) => (req as LimitedRequest).principal?.username ?? '',
+    },
+    {
+      name: 'admin',
+      limit: config.adminPerMinute,
+      ttl: MINUTE,
+      skipIf: only('admin', (context) => request(context).principal !== undefined),
       getTracker: (req) => (req as LimitedRequest).principal?.username ?? '',
     },
   ];

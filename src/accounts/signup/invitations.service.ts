@@ -10,7 +10,7 @@ import { linksConfig } from '../../config/configuration';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
 import { AddressRegistry } from '../address-registry';
-import { addSeal, sealToken } from '../link-secret';
+import { addSeal, lastExpiry, sealToken } from '../link-secret';
 import { buildLink } from '../links';
 
 /** Live activation links kept per invited account: a stranger's resends never push out the owner's soon. */
@@ -97,6 +97,14 @@ export class InvitationsService {
     await this.cognito.storeActivationSecrets(account.username, secrets);
     await this.send(account.username, token, account.email ?? '', locale);
     return expiresAt;
+  }
+
+  /** When the account's newest activation link stops working. */
+  expiresAt(account: Account): Date {
+    return (
+      lastExpiry(account.activationSecrets) ??
+      new Date(account.createdAt.getTime() + this.links.activationTtlMs)
+    );
   }
 
   private expiry(): Date {

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuthModule } from '../auth/auth.module';
+import { CognitoModule } from '../cognito/cognito.module';
+import { Clock } from '../common/clock';
+import { AccountHealthController } from './account-health.controller';
+import { AccountHealthService } from './account-health.service';
+import { AdminUsersController } from './admin-users.controller';
+import { AdminUsersService } from './admin-users.service';
+import { AdminView } from './admin-view';
+import { AdminGuard } from './admin.guard';
+
+/** The admin API under /admin: members of ADMIN_GROUP only. */
+@Module({
+  imports: [AccountsModule, AuthModule, CognitoModule],
+  controllers: [AdminUsersController, AccountHealthController],
+  providers: [AdminGuard, AdminUsersService, AccountHealthService, AdminView, Clock],
+})
+export class AdminModule {}
