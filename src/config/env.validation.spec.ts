@@ -228,7 +228,7 @@ describe('validateEnvironment', () => {
 describe('the documented configuration', () => {
   // Every variable the schema knows, read from its source: `  NAME: type` or `  NAME?: type`.
   const source = readFileSync(join(__dirname, 'env.validation.ts'), 'utf8');
-  const variables = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+)[?!]?:/gm)].map(([, name]) => name!);
+  const variables = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+)[?!]?:/gm)].map(([, name]) => name);
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
 
