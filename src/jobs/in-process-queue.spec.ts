@@ -9,12 +9,22 @@ import { RetryPolicy } from './retry-policy';
 const greet = defineJob<{ to: string }>('greet');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function setUp(handler: (payload: { to: string }, attempt: number) => Promise<void>, horizonMs = 10_000) {
+function setUp(
+  handler: (payload: { to: string }, attempt: number) => Promise<void>,
+  horizonMs = 10_000,
+  now: () => number = Date.now,
+) {
   const audit = { record: jest.fn() };
   const handlers = new JobHandlers();
   handlers.register(greet, (payload, { attempt }) => handler(payload, attempt));
   const policy = new RetryPolicy({ backoffBaseMs: 5, backoffMaxMs: 20, horizonMs });
-  const queue = new InProcessJobQueue(handlers, policy, new JobFailures(audit as unknown as AuditLog), 2);
+  const queue = new InProcessJobQueue(
+    handlers,
+    policy,
+    new JobFailures(audit as unknown as AuditLog),
+    2,
+    now,
+  );
   return { queue, audit };
 }
 
@@ -42,6 +52,24 @@ describe('InProcessJobQueue', () => {
     expect(attempts).toEqual([1, 2, 3]);
     expect(audit.record).not.toHaveBeenCalled();
     expect(await queue.depth()).toEqual({ waiting: 0, oldestAgeMs: 0 });
+  });
+
+  it('runs a retry even when its timer fires before the clock says it is due', async () => {
+    // A clock at half speed: every timer fires "early" by its reading.
+    const start = Date.now();
+    const slowClock = () => start + (Date.now() - start) / 2;
+    const attempts: number[] = [];
+    const { queue } = setUp(
+      (_payload, attempt) => {
+        attempts.push(attempt);
+        return attempt < 3 ? Promise.reject(new MailUnavailableError()) : Promise.resolve();
+      },
+      10_000,
+      slowClock,
+    );
+    await queue.enqueue(greet, { to: 'a' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(attempts).toEqual([1, 2, 3]);
   });
 
   it('dead-letters a job that fails for good, with an audit line that names no payload', async () => {

@@ -22,7 +22,8 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   private readonly logger = new Logger('Jobs');
   private readonly waiting: Entry[] = [];
   private readonly running = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Wakes the queue when the earliest waiting retry is due. */
+  private wake?: NodeJS.Timeout;
   private idle?: () => void;
   private closing = false;
 
@@ -60,8 +61,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   /** Runs every job that is due, then stops; retries waiting for a later time are lost (logged). */
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    clearTimeout(this.wake);
     for (;;) {
       this.pump();
       if (this.running.size === 0) break;
@@ -85,10 +85,26 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       });
       this.running.add(run);
     }
+    this.scheduleWake();
+  }
+
+  /**
+   * One timer, set for the earliest job not yet due. Re-armed on every pump: a timer may fire a
+   * moment before the clock says the job is due, and must not leave it waiting for ever.
+   */
+  private scheduleWake(): void {
+    clearTimeout(this.wake);
+    const now = this.now();
+    // Jobs already due wait for a free slot: the end of a running job pumps again.
+    const later = this.waiting.filter((entry) => entry.dueAt > now).map((entry) => entry.dueAt);
+    if (this.closing || later.length === 0) return;
+    this.wake = setTimeout(() => this.pump(), Math.min(...later) - now + 1);
+    this.wake.unref();
   }
 
   private async run(entry: Entry): Promise<void> {
     const firstRunAt = (entry.firstRunAt ??= this.now());
+    this.logger.debug(`Job ${entry.job.name} ${entry.job.id} run ${entry.attempt} started`);
     try {
       await this.handlers.run(entry.job, entry.attempt);
     } catch (error) {
@@ -96,13 +112,6 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       if (delay === undefined) return this.failures.deadLettered(entry.job, entry.attempt, error);
       this.failures.retrying(entry.job, entry.attempt, delay, error);
       this.waiting.push({ ...entry, attempt: entry.attempt + 1, dueAt: this.now() + delay });
-      if (this.closing) return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.pump();
-      }, delay);
-      timer.unref();
-      this.timers.add(timer);
     }
   }
 }
