@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { freePort } from '../tools/child-process';
 import { startRedis, type RedisServer } from './support/redis';
+import { jobsDone } from './support/jobs';
 import { startStack, type TestStack } from './support/stack';
 
 /** The value of one sample in Prometheus text: `name{...}` whose labels include `labels`. */
@@ -48,6 +49,7 @@ describe('operations: metrics and readiness', () => {
       const signup = await stack.app.inject({ method: 'POST', url: '/accounts/signup', payload: { email } });
       expect(signup.statusCode).toBe(202);
       await stack.smtp.waitForMail(email);
+      await jobsDone(stack.app);
       expect((await stack.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
       await stack.app.inject({ method: 'GET', url: `/no-such-route/${email}` });
 
@@ -67,20 +69,21 @@ describe('operations: metrics and readiness', () => {
         1,
       );
       expect(sample(text, 'mails_sent_total', { template: 'activation' })).toBe(1);
-      // Process metrics come along; the queue gauges only once a job queue is present.
+      // Process metrics come along, and the queue's gauges (the signup's job is done by now).
       expect(sample(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
-      expect(text).not.toContain('jobs_queue_depth');
+      expect(sample(text, 'jobs_queue_depth')).toBe(0);
     });
 
-    it('counts a mail the server refused', async () => {
+    it('counts a mail the server refused, and the job retry that delivered it', async () => {
       stack.smtp.rejectNext(1, 451);
-      const res = await stack.app.inject({
-        method: 'POST',
-        url: '/accounts/signup',
-        payload: { email: freshEmail() },
-      });
-      expect(res.statusCode).toBe(503);
-      expect(sample(await scrape(), 'mails_failed_total', { template: 'activation' })).toBe(1);
+      const email = freshEmail();
+      const res = await stack.app.inject({ method: 'POST', url: '/accounts/signup', payload: { email } });
+      expect(res.statusCode).toBe(202);
+      await stack.smtp.waitForMail(email);
+      await jobsDone(stack.app);
+      const text = await scrape();
+      expect(sample(text, 'mails_failed_total', { template: 'activation' })).toBe(1);
+      expect(sample(text, 'jobs_retried_total', { job: 'signup', reason: 'MAIL_UNAVAILABLE' })).toBe(1);
     });
 
     it('counts rate-limit refusals by limit', async () => {
@@ -119,7 +122,7 @@ describe('operations: metrics and readiness', () => {
       for (let i = 0; i < 3; i++) {
         const res = await app.inject({ method: 'GET', url: '/health/ready' });
         expect(res.statusCode).toBe(200);
-        expect(res.json()).toEqual({ status: 'ready', checks: { cognito: 'ok' } });
+        expect(res.json()).toEqual({ status: 'ready', checks: { cognito: 'ok', queue: 'ok' } });
       }
       // One probe for the three answers: AdminGetUser of a user that cannot exist.
       const text = await scrape(app);
@@ -135,7 +138,7 @@ describe('operations: metrics and readiness', () => {
       });
       const res = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'not ready', checks: { cognito: 'fail' } });
+      expect(res.json()).toEqual({ status: 'not ready', checks: { cognito: 'fail', queue: 'ok' } });
       expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     });
 
@@ -150,7 +153,7 @@ describe('operations: metrics and readiness', () => {
         const { app } = await stack.bootApp({ env: { REDIS_URL: redis.url } });
         const res = await app.inject({ method: 'GET', url: '/health/ready' });
         expect(res.statusCode).toBe(200);
-        expect(res.json()).toEqual({ status: 'ready', checks: { cognito: 'ok', redis: 'ok' } });
+        expect(res.json()).toEqual({ status: 'ready', checks: { cognito: 'ok', redis: 'ok', queue: 'ok' } });
       });
 
       it('is not ready while Redis is down', async () => {
