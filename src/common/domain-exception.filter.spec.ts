@@ -95,9 +95,9 @@ describe('DomainExceptionFilter', () => {
     Logger.overrideLogger(false);
   });
 
-  async function answerTo(exception: unknown, method: 'GET' | 'POST' = 'POST') {
+  async function answerTo(exception: unknown, method: 'GET' | 'POST' = 'POST', url = '/boom') {
     toThrow = exception;
-    const response = await fastify.inject({ method, url: '/boom' });
+    const response = await fastify.inject({ method, url });
     return {
       status: response.statusCode,
       headers: response.headers,
@@ -220,6 +220,20 @@ describe('DomainExceptionFilter', () => {
     expect(errors[0].text).toContain(body.requestId);
     expect(errors[0].text).toContain('POST /boom');
     expect(errors[0].text).toContain('TypeError: Cannot read properties of undefined');
+  });
+
+  it('logs the path only, never the query string (a link carries its token there)', async () => {
+    const url = '/boom?u=someone&t=link-token-that-must-not-be-logged';
+    await answerTo(new TypeError('boom'), 'GET', url);
+    await answerTo(new MailUnavailableError(), 'GET', url);
+
+    const lines = logger.entries.filter((entry) => ['error', 'warn'].includes(entry.level));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.text).toContain('GET /boom');
+      expect(line.text).not.toContain('link-token');
+      expect(line.text).not.toContain('?');
+    }
   });
 
   it('answers a thrown non-Error with the same generic 500', async () => {

@@ -40,7 +40,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const statusCode = ERROR_STATUS[exception.code];
       if (statusCode >= 500) {
         this.logger.warn(
-          `${request.method} ${request.url} ${exception.code}: ${describeCause(exception.cause)}`,
+          `${request.method} ${pathOf(request)} ${exception.code}: ${describeCause(exception.cause)}`,
         );
       }
       return errorResponse(statusCode, exception.message, { code: exception.code });
@@ -55,13 +55,18 @@ export class DomainExceptionFilter implements ExceptionFilter {
       return errorResponse(statusCode, message);
     }
     this.logger.error(
-      `Unhandled error in ${request.method} ${request.url} (request ${request.id})`,
+      `Unhandled error in ${request.method} ${pathOf(request)} (request ${request.id})`,
       exception instanceof Error ? exception.stack : String(exception),
     );
     return errorResponse(HttpStatus.INTERNAL_SERVER_ERROR, 'Something went wrong on our side', {
       requestId: request.id,
     });
   }
+}
+
+/** The request's path without its query string (a link's `?t=` token must never reach a log). */
+function pathOf(request: { url?: string }): string {
+  return (request.url ?? '').split('?', 1)[0]!.split('#', 1)[0]!;
 }
 
 /** The name and code of an upstream failure, never its payload. */
