@@ -1,6 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { EMAIL_MAX_LENGTH, FIELD_NAME_MAX, IsNormalizedEmail, MESSAGES_MAX, validationFailure } from './validation';
+import {
+  EMAIL_MAX_LENGTH,
+  FIELD_NAME_MAX,
+  IsNormalizedEmail,
+  MESSAGES_MAX,
+  validationFailure,
+} from './validation';
 
 class EmailDto {
   @IsNormalizedEmail()
@@ -37,7 +43,7 @@ describe('IsNormalizedEmail', () => {
   ])('refuses %s: only unquoted dot-atom local parts', async (email) => {
     const errors = await errorsFor(email);
     expect(errors).toContainEqual([
-      'matches',
+      'unquotedAddress',
       'email must be a plain address like name@example.com, without quotes',
     ]);
   });

@@ -1,7 +1,16 @@
 import { applyDecorators, BadRequestException } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, IsUUID, Length, Matches, MaxLength, type ValidationError } from 'class-validator';
+import {
+  IsEmail,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  type ValidationError,
+} from 'class-validator';
 
 /** What every route does to an email before looking at it: trim and lower-case (and nothing else). */
 export const normalizeEmail = (value: string): string => value.trim().toLowerCase();
@@ -36,6 +45,15 @@ export const EMAIL_MAX_LENGTH = USER_FILTER_MAX - EMAIL_FILTER_OVERHEAD;
  */
 const DOT_ATOM_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[^@]+$/;
 
+const UnquotedAddress = () =>
+  ValidateBy({
+    name: 'unquotedAddress',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || DOT_ATOM_LOCAL_PART.test(value),
+      defaultMessage: () => '$property must be a plain address like name@example.com, without quotes',
+    },
+  });
+
 /**
  * An email address, normalized before validation, at most EMAIL_MAX_LENGTH characters (see above),
  * with an unquoted local part. ASCII only: look-alike letters from other scripts (Cyrillic а for
@@ -51,9 +69,7 @@ export const IsNormalizedEmail = () =>
     Matches(PRINTABLE_ASCII, {
       message: '$property must be plain ASCII; write an international domain in its xn-- form',
     }),
-    Matches(DOT_ATOM_LOCAL_PART, {
-      message: '$property must be a plain address like name@example.com, without quotes',
-    }),
+    UnquotedAddress(),
     IsEmail({ allow_ip_domain: false, require_tld: true, allow_utf8_local_part: false }),
   );
 
