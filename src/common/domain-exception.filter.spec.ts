@@ -74,11 +74,13 @@ describe('DomainExceptionFilter', () => {
       (request as { id: string }).id = `test-request-${++requests}`;
       done();
     });
-    fastify.all('/boom', (request, reply) => {
-      const host = new ExecutionContextHost([request, reply]);
-      host.setType('http');
-      filter.catch(toThrow, host);
-    });
+    for (const path of ['/boom', '/boom/*']) {
+      fastify.all(path, (request, reply) => {
+        const host = new ExecutionContextHost([request, reply]);
+        host.setType('http');
+        filter.catch(toThrow, host);
+      });
+    }
     await fastify.ready();
   });
 
@@ -197,6 +199,14 @@ describe('DomainExceptionFilter', () => {
 
     expect(answer.status).toBe(status);
     expect(answer.body).toEqual({ statusCode: status, error, message });
+  });
+
+  it('answers an unknown route without its query string, its path cut short', async () => {
+    const url = `/boom/${'p'.repeat(300)}?t=secret-link-token`;
+    toThrow = new NotFoundException(`Cannot GET ${url}`);
+    const response = await fastify.inject({ method: 'GET', url });
+    const { message } = response.json<ErrorResponseDto>();
+    expect(message).toBe(`Cannot GET /boom/${'p'.repeat(94)}…`);
   });
 
   it('answers an unknown error with a generic 500 that carries the request id, not the error', async () => {
