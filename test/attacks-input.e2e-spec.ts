@@ -87,7 +87,7 @@ describe('attacks: hostile input, slow clients, secrets in URLs', () => {
       const some = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 1]));
       const res = await signup({ email: freshEmail('wide'), ...some });
       expect(res.statusCode).toBe(400);
-      const messages = (res.json() as { message: string[] }).message;
+      const messages = res.json<{ message: string[] }>().message;
       expect(messages).toHaveLength(11);
       expect(messages.at(-1)).toBe('and 40 more');
     });

@@ -66,7 +66,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
 /** The request's path without its query string (a link's `?t=` token must never reach a log). */
 function pathOf(request: { url?: string }): string {
-  return (request.url ?? '').split('?', 1)[0]!.split('#', 1)[0]!;
+  return (request.url ?? '').split('?', 1)[0].split('#', 1)[0];
 }
 
 /** Paths in answers are cut to this many characters. */

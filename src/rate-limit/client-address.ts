@@ -14,7 +14,7 @@ export function clientKey(ip: string): string {
 
 /** The eight 16-bit groups of an IPv6 address, as lower-case hex without leading zeros. */
 function expandIPv6(ip: string): string[] {
-  const address = ip.split('%', 1)[0]!.toLowerCase();
+  const address = ip.split('%', 1)[0].toLowerCase();
   const [head = '', tail] = address.split('::') as [string, string | undefined];
   const groups = (part: string) => (part === '' ? [] : part.split(':'));
   const withV4 = (parts: string[]) => {
