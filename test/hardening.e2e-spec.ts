@@ -27,7 +27,12 @@ describe('hardening', () => {
   beforeAll(async () => {
     stack = await startStack();
   });
-  afterAll(() => stack?.close());
+  /** Redis brought back after the outage test, so that the apps using it can shut down. */
+  let revived: RedisServer | undefined;
+  afterAll(async () => {
+    await stack?.close();
+    await revived?.stop();
+  });
 
   const post = (app: NestFastifyApplication, url: string, payload: object, ip = freshIp(), headers = {}) =>
     app.inject({ method: 'POST', url, payload, headers: { 'x-forwarded-for': ip, ...headers } });
@@ -191,7 +196,10 @@ describe('hardening', () => {
       ({ app: first } = await stack.bootApp({ env: { ...LIMITS, REDIS_URL: redis.url } }));
       ({ app: second } = await stack.bootApp({ env: { ...LIMITS, REDIS_URL: redis.url } }));
     });
-    afterAll(() => redis?.stop());
+    afterAll(async () => {
+      await redis?.stop();
+      revived = await startRedis(Number(new URL(redis.url).port));
+    });
 
     it("counts one address's mails across two instances", async () => {
       const email = freshEmail();
