@@ -212,6 +212,25 @@ describe('hardening', () => {
       expect(stack.smtp.mailsTo(email)).toHaveLength(3);
     });
 
+    it('lets no more than the per-IP limit through when 20 requests race across two instances', async () => {
+      const ip = freshIp();
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          post(
+            i % 2 ? first : second,
+            '/accounts/signup/complete',
+            {
+              username: '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9',
+              token: `race-${i}-${'x'.repeat(20)}`,
+              password: 'x',
+            },
+            ip,
+          ),
+        ),
+      );
+      expect(answers.filter((res) => res.statusCode !== 429)).toHaveLength(5);
+    });
+
     it('serializes simultaneous signups for one address across instances', async () => {
       const email = freshEmail();
       const answers = await Promise.all(
