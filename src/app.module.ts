@@ -10,6 +10,7 @@ import { CoordinationModule } from './coordination/coordination.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { validationFailure } from './common/validation';
 import { AppConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -38,6 +39,8 @@ import { MetricsModule } from './metrics/metrics.module';
         transform: true,
         // Never echo submitted values (passwords, tokens) back in validation errors.
         validationError: { target: false, value: false },
+        // Field names cut short and the messages counted: unknown keys of any size come back small.
+        exceptionFactory: validationFailure,
       }),
     },
     { provide: APP_FILTER, useClass: DomainExceptionFilter },

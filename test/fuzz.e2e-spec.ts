@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { ResendActivationDto } from '../src/accounts/signup/dto/signup.dto';
 import { activatedUser } from './support/flows';
+import { jobsDone } from './support/jobs';
 import { startStack, type TestStack } from './support/stack';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -125,8 +126,35 @@ const shapedBody = (route: Route) =>
     .chain((entries) => fc.shuffledSubarray(entries, { minLength: entries.length }))
     .map(objectText);
 
+/** A route's body with one field nested `depth` levels deep in arrays or objects (up to 5 000: ~10 kB). */
+const nestedBody = (route: Route) =>
+  fc
+    .tuple(fc.integer({ min: 7, max: 5_000 }), fc.boolean(), fc.constantFrom(...route.fields, 'x'))
+    .map(([depth, arrays, key]) => {
+      const [open, close] = arrays ? ['[', ']'] : ['{"a":', '}'];
+      return `{${JSON.stringify(key)}:${open.repeat(depth)}1${close.repeat(depth)}}`;
+    });
+
+/** Many keys (up to 5 000), or keys of up to 90 kB: what would make a validation answer huge. */
+const oversizedBody = (route: Route) =>
+  fc.oneof(
+    fc
+      .integer({ min: 90, max: 5_000 })
+      .map((count) =>
+        objectText([
+          ...route.fields.map((key): Entry => [key, 'x']),
+          ...Array.from({ length: count }, (_, i): Entry => [`k${i}`, i]),
+        ]),
+      ),
+    fc
+      .tuple(fc.integer({ min: 41, max: 90_000 }), fc.constantFrom('k', '\u00e9', '<'))
+      .map(([length, unit]) => `{"${unit.repeat(length)}":1}`),
+  );
+
 const body = (route: Route): fc.Arbitrary<string | Buffer | undefined> =>
   fc.oneof(
+    { weight: 2, arbitrary: nestedBody(route) },
+    { weight: 2, arbitrary: oversizedBody(route) },
     { weight: 6, arbitrary: shapedBody(route) },
     { weight: 2, arbitrary: fc.jsonValue().map((json) => JSON.stringify(json)) },
     fc.string({ unit: 'binary', maxLength: 200 }),
@@ -298,6 +326,8 @@ describe('fuzzing every route: no 5xx, every 4xx explains itself, nothing create
           });
           expect(res.statusCode).toBeLessThan(500);
           if (res.statusCode < 400) return;
+          // Whatever was sent, an error answer stays small (field names cut, messages counted).
+          expect(res.body.length).toBeLessThan(4_096);
           const lines = [res.json<{ message?: unknown }>().message].flat();
           expect(lines.length).toBeGreaterThan(0);
           for (const line of lines) expect(typeof line === 'string' && line.trim().length > 0).toBe(true);
@@ -308,6 +338,7 @@ describe('fuzzing every route: no 5xx, every 4xx explains itself, nothing create
   );
 
   it('created, changed and mailed nothing, and polluted no prototype', async () => {
+    await jobsDone(stack.app);
     expect(await allUsers()).toEqual(usersBefore);
     expect(stack.smtp.messages).toHaveLength(0);
     expect(Object.getOwnPropertyNames(Object.prototype)).toEqual(prototypeBefore);

@@ -1,4 +1,5 @@
 import { listUsersByEmail } from './support/cognito-pool';
+import { jobsDone } from './support/jobs';
 import { startStack, TestStack } from './support/stack';
 
 const UUID = '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b';
@@ -54,6 +55,28 @@ const cases: Case[] = [
       body: { email: 'a@b\u00fccher.example' },
       status: 400,
       mentions: 'email',
+    },
+    {
+      name: 'a quoted local part (delivered to the unquoted mailbox)',
+      url,
+      body: { email: '"a"@example.test' },
+      status: 400,
+      mentions: 'without quotes',
+    },
+    {
+      name: 'a quoted local part with markup',
+      url,
+      body: { email: '"<img/src=x/onerror=alert(1)>"@example.test' },
+      status: 400,
+      mentions: 'without quotes',
+    },
+    {
+      name: 'JSON nested 5000 levels deep',
+      url,
+      body: `{"email":"a@example.test","x":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      contentType: 'application/json',
+      status: 400,
+      mentions: 'nested too deeply',
     },
     { name: 'broken JSON', url, body: '{"email": ', contentType: 'application/json', status: 400 },
     { name: 'a JSON array body', url, body: '[]', contentType: 'application/json', status: 400 },
@@ -197,6 +220,8 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   });
 
   it('created no account and sent no mail for any of it', async () => {
+    await jobsDone(stack.app);
+    expect(await listUsersByEmail(stack.pool, '"a"@example.test')).toHaveLength(0);
     expect(await listUsersByEmail(stack.pool, 'a@example.test')).toHaveLength(0);
     expect(stack.smtp.messages).toHaveLength(0);
     expect(stack.logs.text).not.toMatch(/Unhandled error/);

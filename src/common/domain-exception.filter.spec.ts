@@ -76,11 +76,13 @@ describe('DomainExceptionFilter', () => {
       (request as { id: string }).id = `test-request-${++requests}`;
       done();
     });
-    fastify.all('/boom', (request, reply) => {
-      const host = new ExecutionContextHost([request, reply]);
-      host.setType('http');
-      filter.catch(toThrow, host);
-    });
+    for (const path of ['/boom', '/boom/*']) {
+      fastify.all(path, (request, reply) => {
+        const host = new ExecutionContextHost([request, reply]);
+        host.setType('http');
+        filter.catch(toThrow, host);
+      });
+    }
     await fastify.ready();
   });
 
@@ -97,9 +99,9 @@ describe('DomainExceptionFilter', () => {
     Logger.overrideLogger(false);
   });
 
-  async function answerTo(exception: unknown, method: 'GET' | 'POST' = 'POST') {
+  async function answerTo(exception: unknown, method: 'GET' | 'POST' = 'POST', url = '/boom') {
     toThrow = exception;
-    const response = await fastify.inject({ method, url: '/boom' });
+    const response = await fastify.inject({ method, url });
     return {
       status: response.statusCode,
       headers: response.headers,
@@ -201,6 +203,14 @@ describe('DomainExceptionFilter', () => {
     expect(answer.body).toEqual({ statusCode: status, error, message });
   });
 
+  it('answers an unknown route without its query string, its path cut short', async () => {
+    const url = `/boom/${'p'.repeat(300)}?t=secret-link-token`;
+    toThrow = new NotFoundException(`Cannot GET ${url}`);
+    const response = await fastify.inject({ method: 'GET', url });
+    const { message } = response.json<ErrorResponseDto>();
+    expect(message).toBe(`Cannot GET /boom/${'p'.repeat(94)}…`);
+  });
+
   it('answers an unknown error with a generic 500 that carries the request id, not the error', async () => {
     const secret = 'postgres://admin:s3cr3t-passw0rd@db.internal/prod';
 
@@ -222,6 +232,20 @@ describe('DomainExceptionFilter', () => {
     expect(errors[0].text).toContain(body.requestId);
     expect(errors[0].text).toContain('POST /boom');
     expect(errors[0].text).toContain('TypeError: Cannot read properties of undefined');
+  });
+
+  it('logs the path only, never the query string (a link carries its token there)', async () => {
+    const url = '/boom?u=someone&t=link-token-that-must-not-be-logged';
+    await answerTo(new TypeError('boom'), 'GET', url);
+    await answerTo(new MailUnavailableError(), 'GET', url);
+
+    const lines = logger.entries.filter((entry) => ['error', 'warn'].includes(entry.level));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.text).toContain('GET /boom');
+      expect(line.text).not.toContain('link-token');
+      expect(line.text).not.toContain('?');
+    }
   });
 
   it('answers a thrown non-Error with the same generic 500', async () => {

@@ -40,7 +40,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const statusCode = ERROR_STATUS[exception.code];
       if (statusCode >= 500) {
         this.logger.warn(
-          `${request.method} ${request.url} ${exception.code}: ${describeCause(exception.cause)}`,
+          `${request.method} ${pathOf(request)} ${exception.code}: ${describeCause(exception.cause)}`,
         );
       }
       return errorResponse(statusCode, exception.message, { code: exception.code });
@@ -52,16 +52,39 @@ export class DomainExceptionFilter implements ExceptionFilter {
         typeof response === 'object' && response !== null && 'message' in response
           ? (response as { message: string | string[] }).message
           : exception.message;
-      return errorResponse(statusCode, message);
+      return errorResponse(statusCode, withoutUrl(message, request));
     }
     this.logger.error(
-      `Unhandled error in ${request.method} ${request.url} (request ${request.id})`,
+      `Unhandled error in ${request.method} ${pathOf(request)} (request ${request.id})`,
       exception instanceof Error ? exception.stack : String(exception),
     );
     return errorResponse(HttpStatus.INTERNAL_SERVER_ERROR, 'Something went wrong on our side', {
       requestId: request.id,
     });
   }
+}
+
+/** The request's path without its query string (a link's `?t=` token must never reach a log). */
+function pathOf(request: { url?: string }): string {
+  return (request.url ?? '').split('?', 1)[0].split('#', 1)[0];
+}
+
+/** Paths in answers are cut to this many characters. */
+const PATH_MAX = 100;
+
+/**
+ * Nest's "Cannot GET <url>" for an unknown route echoes the whole URL, query string included (5 kB
+ * of it, or a token): answer with the path only, cut short.
+ */
+function withoutUrl(
+  message: string | string[],
+  request: { method?: string; url?: string },
+): string | string[] {
+  if (typeof message !== 'string' || !request.url || message !== `Cannot ${request.method} ${request.url}`) {
+    return message;
+  }
+  const path = pathOf(request);
+  return `Cannot ${request.method} ${path.length > PATH_MAX ? `${path.slice(0, PATH_MAX)}…` : path}`;
 }
 
 /** The name and code of an upstream failure, never its payload. */

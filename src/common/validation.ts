@@ -1,7 +1,16 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, BadRequestException } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, IsUUID, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
+import {
+  IsEmail,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  type ValidationError,
+} from 'class-validator';
 
 /** What every route does to an email before looking at it: trim and lower-case (and nothing else). */
 export const normalizeEmail = (value: string): string => value.trim().toLowerCase();
@@ -21,41 +30,46 @@ const NO_SURROUNDING_SPACE = /^\S(.*\S)?$/s;
 
 /**
  * Cognito's ListUsers `Filter` is at most 256 characters (API reference, UserFilterType), and the
- * service finds an account by its address with `email = "<address>"`, quotes and backslashes escaped.
- * So an address is usable only if that filter fits: 246 characters, one less for each `"` or `\`.
- * (RFC 5321's 254 would let through addresses Cognito then refuses to look up.)
+ * service finds an account by its address with `email = "<address>"`. So an address is usable only
+ * if that filter fits: 246 characters. (RFC 5321's 254 would let through addresses Cognito then
+ * refuses to look up.) A dot-atom address has no `"` or `\`, so the filter never needs escapes.
  */
 const USER_FILTER_MAX = 256;
 const EMAIL_FILTER_OVERHEAD = 'email = ""'.length;
 export const EMAIL_MAX_LENGTH = USER_FILTER_MAX - EMAIL_FILTER_OVERHEAD;
-const escapedForFilter = (value: string) => value.replace(/["\\]/g, '\\$&');
 
-const FitsUserFilter = () =>
+/**
+ * The local part as a dot-atom (RFC 5322 `atext` runs joined by single dots), never a quoted string:
+ * a mail server delivers `"alice"@example.com` to `alice@example.com`, so quoted forms would give
+ * one mailbox two accounts, and they carry characters (`<`, `>`, spaces) no address of ours needs.
+ */
+const DOT_ATOM_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[^@]+$/;
+
+const UnquotedAddress = () =>
   ValidateBy({
-    name: 'fitsUserFilter',
+    name: 'unquotedAddress',
     validator: {
-      validate: (value: unknown) =>
-        typeof value !== 'string' || escapedForFilter(value).length <= EMAIL_MAX_LENGTH,
-      defaultMessage: () =>
-        `$property must be at most ${EMAIL_MAX_LENGTH} characters (each " or \\ counts twice)`,
+      validate: (value: unknown) => typeof value !== 'string' || DOT_ATOM_LOCAL_PART.test(value),
+      defaultMessage: () => '$property must be a plain address like name@example.com, without quotes',
     },
   });
 
 /**
- * An email address, normalized before validation, at most EMAIL_MAX_LENGTH characters (see above). ASCII
- * only: look-alike letters from other scripts (Cyrillic а for Latin a) would otherwise give two
- * accounts addresses that read the same; international domains are written in punycode (xn--).
+ * An email address, normalized before validation, at most EMAIL_MAX_LENGTH characters (see above),
+ * with an unquoted local part. ASCII only: look-alike letters from other scripts (Cyrillic а for
+ * Latin a) would otherwise give two accounts addresses that read the same; international domains are
+ * written in punycode (xn--). Every route that takes an address uses this one rule.
  */
 export const IsNormalizedEmail = () =>
   applyDecorators(
-    ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, pattern: PRINTABLE_ASCII.source }),
+    ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, pattern: DOT_ATOM_LOCAL_PART.source }),
     Transform(onStrings(normalizeEmail)),
     IsString(),
     MaxLength(EMAIL_MAX_LENGTH, { message: `$property must be at most ${EMAIL_MAX_LENGTH} characters` }),
-    FitsUserFilter(),
     Matches(PRINTABLE_ASCII, {
       message: '$property must be plain ASCII; write an international domain in its xn-- form',
     }),
+    UnquotedAddress(),
     IsEmail({ allow_ip_domain: false, require_tld: true, allow_utf8_local_part: false }),
   );
 
@@ -96,3 +110,33 @@ export const IsNewPassword = () =>
     Length(1, 256),
     Matches(NO_SURROUNDING_SPACE, { message: '$property must not begin or end with white space' }),
   );
+
+/** Field names in validation messages are cut to this many characters. */
+export const FIELD_NAME_MAX = 40;
+/** At most this many validation messages per answer, then one "and N more". */
+export const MESSAGES_MAX = 10;
+
+const cut = (name: string) => (name.length > FIELD_NAME_MAX ? `${name.slice(0, FIELD_NAME_MAX)}…` : name);
+
+function messagesOf(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${cut(error.property)}` : cut(error.property);
+    const own = Object.values(error.constraints ?? {}).map((message) => {
+      const named = message.split(error.property).join(cut(error.property));
+      return parent ? `${parent}.${named}` : named;
+    });
+    return [...own, ...messagesOf(error.children ?? [], path)];
+  });
+}
+
+/**
+ * The ValidationPipe's 400: one message per problem, as class-validator words them, but a field name
+ * someone sent (an unknown key of 99 kB) is echoed cut short, and a body with thousands of problems
+ * gets ten messages and a count: the answer stays small whatever was sent.
+ */
+export function validationFailure(errors: ValidationError[]): BadRequestException {
+  const messages = messagesOf(errors);
+  const shown = messages.slice(0, MESSAGES_MAX);
+  if (messages.length > MESSAGES_MAX) shown.push(`and ${messages.length - MESSAGES_MAX} more`);
+  return new BadRequestException(shown);
+}

@@ -52,7 +52,7 @@ export const appConfig = registerAs('app', () => {
  */
 export const trustProxyFromEnvironment = (): TrustProxy => trustProxySetting(environment().TRUST_PROXY);
 
-/** Fastify's `trustProxy`: all, none, the addresses/CIDRs listed, or the nearest N hops. */
+/** Fastify's `trustProxy`: none, the addresses/CIDRs listed, or the nearest N hops (`true` is refused at boot). */
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
 
 export function trustProxySetting(value: string): TrustProxy {
@@ -69,10 +69,8 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
   return {
     enabled: e.RATE_LIMIT_ENABLED,
     ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
-    targetPerHour: e.RATE_LIMIT_TARGET_PER_HOUR,
+    mailsPerAddressPerHour: e.RATE_LIMIT_TARGET_PER_HOUR,
     userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
-    lockoutAttempts: e.LOCKOUT_ATTEMPTS,
-    lockoutMs: e.LOCKOUT_MINUTES * 60_000,
     adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
   };
 });

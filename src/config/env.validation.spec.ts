@@ -58,6 +58,16 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ ...VALID, DEMO_PAGES: 'false' }).DEMO_PAGES).toBe(false);
   });
 
+  it('refuses TRUST_PROXY=true (forgeable client IP), takes hop counts and CIDRs', () => {
+    expect(linesAbout(failureFor({ ...VALID, TRUST_PROXY: 'true' }), 'TRUST_PROXY')[0]).toContain(
+      'hop count',
+    );
+    expect(validateEnvironment({ ...VALID, TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
+    expect(validateEnvironment({ ...VALID, TRUST_PROXY: '10.0.0.0/8,fd00::/8' }).TRUST_PROXY).toBe(
+      '10.0.0.0/8,fd00::/8',
+    );
+  });
+
   it('keeps HOST and LOG_LEVEL when they are given', () => {
     const env = validateEnvironment({ ...VALID, HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
 

@@ -145,10 +145,16 @@ export class EnvironmentVariables {
   @OptionalInt(100, 120_000)
   SMTP_TIMEOUT_MS: number = 10_000;
 
-  /** Which proxy headers to believe for the client IP: false, true, a hop count, or addresses/CIDRs. */
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client IP: false, a hop count (1 behind one
+   * load balancer), or the proxies' addresses/CIDRs. Never `true`: that believes the leftmost entry,
+   * which the client writes itself, so every rate limit per IP could be dodged.
+   */
   @IsOptional()
-  @Matches(/^(true|false|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, {
-    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses or CIDRs',
+  @Matches(/^(false|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, {
+    message:
+      'TRUST_PROXY must be false, a hop count (e.g. 1 behind one load balancer), or a comma-separated list ' +
+      'of proxy addresses or CIDRs; true is refused because clients can forge the leftmost X-Forwarded-For',
   })
   TRUST_PROXY: string = 'false';
 
@@ -162,24 +168,20 @@ export class EnvironmentVariables {
   @OptionalBool()
   RATE_LIMIT_ENABLED: boolean = true;
 
-  /** Requests per client IP per minute to the public routes, together. */
+  /** Requests per client IP (an IPv6 client per /64) per minute to the public routes and writes, together. */
   @OptionalInt(1, 100_000)
   RATE_LIMIT_IP_PER_MINUTE: number = 30;
 
-  /** Requests per target (email or username) per hour to the public routes, together. */
+  /**
+   * Mails per address per hour from the routes that mail an address (signup and resend together,
+   * password reset, email change): beyond it they still answer 202, and send nothing.
+   */
   @OptionalInt(1, 100_000)
   RATE_LIMIT_TARGET_PER_HOUR: number = 10;
 
   /** Authenticated writes per user per minute. */
   @OptionalInt(1, 100_000)
   RATE_LIMIT_USER_PER_MINUTE: number = 10;
-
-  /** Wrong activation or confirmation tokens for one username before its links answer 429. */
-  @OptionalInt(1, 1_000)
-  LOCKOUT_ATTEMPTS: number = 5;
-
-  @OptionalInt(1, 1_440)
-  LOCKOUT_MINUTES: number = 15;
 
   /** Admin API requests per admin per minute. */
   @OptionalInt(1, 100_000)

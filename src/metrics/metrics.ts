@@ -75,7 +75,7 @@ export class Metrics {
 
   readonly rateLimitRefusals = new Counter({
     name: 'rate_limit_refusals_total',
-    help: 'Requests refused with 429, by limit: ip, target (address or username), user, lockout',
+    help: 'Requests held back by a limit: ip and user (answered 429), address (answered as usual, no mail sent)',
     labelNames: ['limit'] as const,
     registers: [this.registry],
   });

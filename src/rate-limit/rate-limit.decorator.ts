@@ -2,9 +2,9 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiErrorResponses } from '../common/api-responses';
 
 /**
- * Which limits a route gets: `public` (per client IP and per target email or username), `write`
- * (per signed-in user) or `admin` (per admin, reads included). Routes without it (health, reads)
- * are not limited.
+ * Which limits a route gets: `public` (per client IP), `write` (per client IP and per signed-in
+ * user) or `admin` (per admin, reads included). Routes without it (health, reads) are not limited.
+ * Routes that mail an address also ask MailBudget, which never answers 429.
  */
 export type RateLimitKind = 'public' | 'write' | 'admin';
 

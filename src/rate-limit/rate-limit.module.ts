@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { rateLimitConfig } from '../config/configuration';
 import { COUNTER_STORE, type CounterStore } from '../coordination/coordination.types';
-import { AttemptLimiter } from './attempt-limiter';
+import { MailBudget } from './mail-budget';
 import { RateLimitGuard } from './rate-limit.guard';
 import { throttlerOptions } from './throttlers';
 
@@ -15,7 +15,7 @@ import { throttlerOptions } from './throttlers';
         throttlerOptions(config, counters),
     }),
   ],
-  providers: [AttemptLimiter, RateLimitGuard],
-  exports: [AttemptLimiter, RateLimitGuard, ThrottlerModule],
+  providers: [MailBudget, RateLimitGuard],
+  exports: [MailBudget, RateLimitGuard, ThrottlerModule],
 })
 export class RateLimitModule {}

@@ -15,9 +15,9 @@ const canConnect = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-/** A throw-away `redis-server` on a free loopback port, nothing persisted. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+/** A throw-away `redis-server` on a free loopback port (or the one given), nothing persisted. */
+export async function startRedis(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   try {
     const redis = await startProcess({
       name: 'redis-server',

@@ -11,6 +11,7 @@ import { defineJob } from '../../jobs/job';
 import { JobHandlers, JobQueue } from '../../jobs/job-queue';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
+import { MailBudget } from '../../rate-limit/mail-budget';
 import { AddressRegistry } from '../address-registry';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { buildLink } from '../links';
@@ -50,6 +51,7 @@ export class EmailChangeService implements OnModuleInit {
     private readonly audit: AuditLog,
     @Inject(COUNTER_STORE) private readonly counters: CounterStore,
     @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
+    private readonly budget: MailBudget,
   ) {}
 
   onModuleInit(): void {
@@ -58,6 +60,8 @@ export class EmailChangeService implements OnModuleInit {
 
   /** Queues the request: whether the address is taken shows neither in the answer nor in its timing. */
   async requestEmailChange(username: string, email: string): Promise<AcceptedResponseDto> {
+    // Over the new address's budget: the same answer, and nothing queued (see MailBudget).
+    if (!(await this.budget.allow('email-change', email))) return REQUEST_ACCEPTED;
     await this.queue.enqueue(EMAIL_CHANGE_JOB, { username, email });
     this.audit.record('email-change.requested', { username });
     return REQUEST_ACCEPTED;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { UnauthenticatedError } from '../../common/errors';
 import { CognitoService } from '../../cognito/cognito.service';
 import { pendingEmailChange } from '../email-change/pending-email-change';
 import { ProfileDto } from './dto/profile.dto';
@@ -14,6 +15,8 @@ export class ProfileService {
   /** The signed-in user's account: one AdminGetUser, or none when read moments ago. The stored secret never leaves here. */
   async getProfile(username: string): Promise<ProfileDto> {
     const account = await this.cognito.getRecentAccount(username);
+    // The read is here anyway: a disabled account's token reads nothing more (within RECENT_READ_MS).
+    if (account.state === 'disabled') throw new UnauthenticatedError('This account is disabled');
     return {
       username,
       email: account.email ?? '',

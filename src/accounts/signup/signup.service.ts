@@ -6,6 +6,7 @@ import { defineJob } from '../../jobs/job';
 import { JobHandlers, JobQueue } from '../../jobs/job-queue';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
+import { MailBudget } from '../../rate-limit/mail-budget';
 import { AddressRegistry } from '../address-registry';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { InvitationsService } from './invitations.service';
@@ -39,6 +40,7 @@ export class SignupService implements OnModuleInit {
     private readonly cognito: CognitoService,
     private readonly mail: MailService,
     private readonly audit: AuditLog,
+    private readonly budget: MailBudget,
   ) {}
 
   onModuleInit(): void {
@@ -46,6 +48,8 @@ export class SignupService implements OnModuleInit {
   }
 
   async signup(email: string, locale?: string): Promise<AcceptedResponseDto> {
+    // Over the address's budget: the same answer, and nothing queued (see MailBudget).
+    if (!(await this.budget.allow('activation', email))) return ACCEPTED;
     await this.queue.enqueue(SIGNUP_JOB, locale ? { email, locale } : { email });
     return ACCEPTED;
   }
