@@ -52,6 +52,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       if (job && this.isFinal(job, error)) this.failures.deadLettered(toQueued(job), job.attemptsMade, error);
     });
     this.worker.on('error', (error) => this.logger.error(`BullMQ worker: ${error.message}`));
+    // Without a listener, a lost Redis connection is printed raw for every reconnect attempt.
+    this.queue.on('error', (error) => this.logger.error(`BullMQ queue: ${error.message}`));
   }
 
   async enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void> {
