@@ -284,7 +284,7 @@ describe('npm run provision (moto)', () => {
       expect(
         lines.filter((l) => l.endsWith('create a new pool under another name and move the users to it')),
       ).toHaveLength(3);
-      expect(cli.stderr).toContain('differs from the design (20): 16 fixable by npm run provision, 4 only');
+      expect(cli.stderr).toContain('differs from the design (21): 17 fixable by npm run provision, 4 only');
       expect(cli.stderr).not.toMatch(STACK_FRAME);
     });
 

@@ -9,6 +9,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import { Account, toAccount, toRecord } from './account';
 import { CognitoClient } from './cognito-client';
+import { RecentAccounts } from './recent-accounts';
 
 /** ListUsers returns at most this many users a call. */
 export const MAX_PAGE_SIZE = 60;
@@ -49,7 +50,10 @@ export function listFilter(query: DirectoryQuery): string | undefined {
  */
 @Injectable()
 export class CognitoDirectory {
-  constructor(private readonly cognito: CognitoClient) {}
+  constructor(
+    private readonly cognito: CognitoClient,
+    private readonly recentReads: RecentAccounts,
+  ) {}
 
   /** One page of at most `limit` (≤ 60) users; `token` continues an earlier page of the same query. */
   async listPage(query: DirectoryQuery, limit: number, token?: string): Promise<DirectoryPage> {
@@ -87,18 +91,21 @@ export class CognitoDirectory {
   }
 
   async disable(username: string): Promise<void> {
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(new AdminDisableUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
   }
 
   async enable(username: string): Promise<void> {
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(new AdminEnableUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
   }
 
   async delete(username: string): Promise<void> {
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(new AdminDeleteUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
@@ -106,6 +113,7 @@ export class CognitoDirectory {
 
   /** Ends every session: Cognito stops the user's refresh tokens (access tokens live on until they expire). */
   async signOutEverywhere(username: string): Promise<void> {
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );

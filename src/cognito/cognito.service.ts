@@ -15,7 +15,6 @@ import {
   UserNotFoundError,
   UsernameTakenError,
 } from '../common/errors';
-import { ExpiringCache } from '../common/expiring-cache';
 import {
   Account,
   EMAIL,
@@ -29,10 +28,7 @@ import {
 } from './account';
 import { ACTIVATION_ATTRIBUTE, PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
 import { CognitoClient } from './cognito-client';
-
-/** How long a profile read may be answered from memory (GET /accounts/me). */
-const RECENT_READ_MS = 5_000;
-const RECENT_READS_KEPT = 10_000;
+import { RecentAccounts } from './recent-accounts';
 
 /**
  * The one wrapper over the Cognito SDK. Every call goes through the backend app client / admin
@@ -40,10 +36,10 @@ const RECENT_READS_KEPT = 10_000;
  */
 @Injectable()
 export class CognitoService {
-  /** Accounts read lately, for getRecentAccount; every write through this wrapper drops the user's entry. */
-  private readonly recentReads = new ExpiringCache<Account>(RECENT_READS_KEPT);
-
-  constructor(private readonly cognito: CognitoClient) {}
+  constructor(
+    private readonly cognito: CognitoClient,
+    private readonly recentReads: RecentAccounts,
+  ) {}
 
   /** Every account whose email equals the address (all pages). */
   async findAccountsByEmail(email: string): Promise<Account[]> {
@@ -107,7 +103,7 @@ export class CognitoService {
    * against the pool's policy: a weak one is InvalidPasswordError and changes nothing.
    */
   async setPassword(username: string, password: string): Promise<void> {
-    this.recentReads.delete(username);
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(
         new AdminSetUserPasswordCommand({
@@ -134,7 +130,7 @@ export class CognitoService {
       c.send(new AdminGetUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
     const account = toAccount({ ...user, Attributes: user.UserAttributes });
-    this.recentReads.set(username, account, Date.now() + RECENT_READ_MS);
+    this.recentReads.remember(account);
     return account;
   }
 
@@ -184,7 +180,7 @@ export class CognitoService {
   }
 
   async deleteAccount(username: string): Promise<void> {
-    this.recentReads.delete(username);
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(new AdminDeleteUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
@@ -206,7 +202,7 @@ export class CognitoService {
   }
 
   private async updateAttributes(username: string, attributes: Record<string, string>): Promise<void> {
-    this.recentReads.delete(username);
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(
         new AdminUpdateUserAttributesCommand({
@@ -219,7 +215,7 @@ export class CognitoService {
   }
 
   private async deleteAttributes(username: string, names: string[]): Promise<void> {
-    this.recentReads.delete(username);
+    this.recentReads.forget(username);
     await this.cognito.call((c) =>
       c.send(
         new AdminDeleteUserAttributesCommand({
