@@ -52,7 +52,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
         typeof response === 'object' && response !== null && 'message' in response
           ? (response as { message: string | string[] }).message
           : exception.message;
-      return errorResponse(statusCode, withoutUrl(message, request));
+      return errorResponse(statusCode, shortened(withoutUrl(message, request)));
     }
     this.logger.error(
       `Unhandled error in ${request.method} ${pathOf(request)} (request ${request.id})`,
@@ -85,6 +85,16 @@ function withoutUrl(
   }
   const path = pathOf(request);
   return `Cannot ${request.method} ${path.length > PATH_MAX ? `${path.slice(0, PATH_MAX)}…` : path}`;
+}
+
+/** Longest message line answered: framework messages may quote a header or a path of any size. */
+const MESSAGE_MAX = 300;
+
+const cut = (line: string) => (line.length > MESSAGE_MAX ? `${line.slice(0, MESSAGE_MAX)}…` : line);
+
+/** Every line of a message cut to MESSAGE_MAX characters. */
+function shortened(message: string | string[]): string | string[] {
+  return typeof message === 'string' ? cut(message) : message.map(cut);
 }
 
 /** The name and code of an upstream failure, never its payload. */
