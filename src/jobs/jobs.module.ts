@@ -1,6 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, OnModuleInit, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { jobsConfig } from '../config/configuration';
+import { Metrics } from '../metrics/metrics';
 import { BullMqJobQueue } from './bullmq-queue';
 import { InProcessJobQueue } from './in-process-queue';
 import { JobFailures } from './job-failures';
@@ -51,4 +52,14 @@ import { SqsJobQueue } from './sqs-queue';
   ],
   exports: [JobQueue, JobHandlers, RetryPolicy, JobFailures],
 })
-export class JobsModule {}
+export class JobsModule implements OnModuleInit {
+  constructor(
+    private readonly queue: JobQueue,
+    @Optional() @Inject(Metrics) private readonly metrics: Metrics | null,
+  ) {}
+
+  /** The queue's depth and oldest job's age, read at scrape time when metrics are on. */
+  onModuleInit(): void {
+    this.metrics?.observeQueue(() => this.queue.depth());
+  }
+}

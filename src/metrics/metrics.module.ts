@@ -1,7 +1,6 @@
-import { Global, Inject, Module, OnModuleInit, Optional } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { operationsConfig } from '../config/configuration';
-import { JobQueue } from '../jobs/job-queue';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
 import { MetricsServer } from './metrics-server';
@@ -24,15 +23,4 @@ import { MetricsServer } from './metrics-server';
   controllers: [MetricsController],
   exports: [Metrics],
 })
-export class MetricsModule implements OnModuleInit {
-  constructor(
-    @Optional() @Inject(Metrics) private readonly metrics: Metrics | null,
-    // Provided by the jobs module when one is present; without it the queue gauges are not reported.
-    @Optional() private readonly queue?: JobQueue,
-  ) {}
-
-  onModuleInit(): void {
-    const { queue } = this;
-    if (queue) this.metrics?.observeQueue(() => queue.depth());
-  }
-}
+export class MetricsModule {}
