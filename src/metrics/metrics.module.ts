@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { operationsConfig } from '../config/configuration';
 import { Metrics } from './metrics';
-import { MetricsController } from './metrics.controller';
 import { MetricsServer } from './metrics-server';
 
 /**
@@ -20,7 +19,6 @@ import { MetricsServer } from './metrics-server';
     },
     MetricsServer,
   ],
-  controllers: [MetricsController],
   exports: [Metrics],
 })
 export class MetricsModule {}

@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { operationsConfig } from '../config/configuration';
-import { Metrics } from './metrics';
+import { Metrics } from '../metrics/metrics';
 
 /**
  * GET /metrics in Prometheus's text format. Answers exactly as an unknown route does unless metrics
