@@ -16,7 +16,14 @@ export type AuditEvent =
   | 'signup.leftover-removed'
   | 'invitation.created'
   | 'invitation.renewed'
-  | 'job.dead-lettered';
+  | 'job.dead-lettered'
+  | 'password-reset.requested'
+  | 'password-reset.sent'
+  | 'password-reset.completed'
+  | 'email-change.restored'
+  | 'sessions.revoked'
+  | 'account.deleted'
+  | 'notice.sent';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */
 export interface AuditFields {

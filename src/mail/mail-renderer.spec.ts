@@ -9,8 +9,12 @@ const CONTEXTS: { [T in MailTemplate]: MailContexts[T] } = {
   activation: { activationUrl: LINK },
   'account-exists': {},
   'email-change': { confirmUrl: LINK },
-  'email-changed': { newEmail: 'new.address@example.com' },
+  'email-changed': { newEmail: 'new.address@example.com', restoreUrl: LINK, restoreDays: '7' },
   'email-taken': {},
+  'password-reset': { resetUrl: LINK, expiresInMinutes: '60' },
+  'password-changed': {},
+  'sessions-ended': {},
+  'account-deleted': {},
 };
 const TEMPLATES = Object.keys(MAIL_TEMPLATES) as MailTemplate[];
 

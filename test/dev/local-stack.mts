@@ -70,6 +70,12 @@ function serviceEnv(apiUrl: string, port: number, moto: MotoServer, pool: LocalP
     MAIL_FROM: 'cognito-accounts (local) <no-reply@localhost>',
     ACTIVATION_URL: `${apiUrl}/demo/activate.html?u={username}&t={token}`,
     EMAIL_CONFIRMATION_URL: `${apiUrl}/demo/confirm-email.html?u={username}&t={token}`,
+    PASSWORD_RESET_URL: `${apiUrl}/demo/reset-password.html?u={username}&t={token}`,
+    EMAIL_RESTORE_URL: `${apiUrl}/demo/restore-email.html?u={username}&t={token}`,
+    // Generous limits: trying the pages by hand must not end in an hour of 429s.
+    RATE_LIMIT_IP_PER_MINUTE: '600',
+    RATE_LIMIT_TARGET_PER_HOUR: '200',
+    RATE_LIMIT_USER_PER_MINUTE: '120',
     DEMO_PAGES: 'true',
     // Quiet unless asked: the banner is what a person needs to see.
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',

@@ -11,7 +11,7 @@ import { startLocalStack, type LocalStack } from './local-stack.mts';
 
 const REAL_POOL_HINT =
   'Or run against a real user pool instead: set AWS_REGION, COGNITO_USER_POOL_ID, COGNITO_BACKEND_CLIENT_ID, ' +
-  'COGNITO_FRONTEND_CLIENT_ID, SMTP_URL, MAIL_FROM, ACTIVATION_URL and EMAIL_CONFIRMATION_URL (see .env.example).';
+  'COGNITO_FRONTEND_CLIENT_ID, SMTP_URL, MAIL_FROM, ACTIVATION_URL, EMAIL_CONFIRMATION_URL, PASSWORD_RESET_URL and EMAIL_RESTORE_URL (see .env.example).';
 
 const watch = process.argv.includes('--watch');
 const stops: (() => Promise<void>)[] = [];
