@@ -13,6 +13,7 @@ export const COGNITO_OPERATIONS = [
   'AdminGetUser',
   'AdminDeleteUserAttributes',
   'AdminDeleteUser',
+  'AdminUserGlobalSignOut',
 ] as const;
 
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];

@@ -105,7 +105,7 @@ export class PasswordService implements OnModuleInit {
 
   /**
    * Sets the new password from a reset link. The password first: a weak one changes nothing and the
-   * link keeps working. Then the link is spent, every session ends, and the user is told.
+   * link keeps working. Then every session ends, the link is spent, and the user is told.
    */
   async resetPassword(username: string, token: string, password: string): Promise<{ username: string }> {
     await this.attempts.assertAllowed(ATTEMPT_SCOPE, username);
@@ -124,9 +124,11 @@ export class PasswordService implements OnModuleInit {
         }
         throw error;
       });
+      // Sessions end before the link is spent: a failure in between leaves the link working, and
+      // the user's retry does it all again.
+      await this.sessions.endSessions(username, subOf(account));
       await this.cognito.clearPasswordResetSecret(username);
       this.audit.record('password-reset.completed', { username });
-      await this.sessions.endSessions(username, subOf(account));
       await this.sessions.notify(account, 'password-changed');
       return { username };
     });

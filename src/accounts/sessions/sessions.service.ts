@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Revocations } from '../../auth/revocations';
 import { Clock } from '../../common/clock';
-import { UserNotFoundError } from '../../common/errors';
 import type { Account } from '../../cognito/account';
 import { CognitoService } from '../../cognito/cognito.service';
 import { AuditLog } from '../../logging/audit-log';
@@ -48,13 +47,12 @@ export class SessionsService {
   }
 
   /**
-   * Signs the user out everywhere: the mark first (it takes effect here at once and cannot fail
-   * half-way at Cognito), then Cognito's global sign-out. A failure of the latter fails the call,
-   * and the user's retry makes both again.
+   * Signs the user out everywhere: Cognito's global sign-out first, then the mark. Should the
+   * sign-out fail, nothing has changed and the caller's token still works for the retry.
    */
   async endSessions(username: string, sub: string): Promise<void> {
-    await this.revocations.revokeAll(sub, this.clock.now());
     await this.cognito.globalSignOut(username);
+    await this.revocations.revokeAll(sub, this.clock.now());
   }
 
   /**
@@ -65,11 +63,9 @@ export class SessionsService {
   deleteAccount(username: string, sub: string): Promise<void> {
     return this.addresses.withAccount(username, async () => {
       const account = await this.cognito.getAccount(username);
+      // The user first: should that fail, nothing has changed and the token still works for the retry.
+      await this.cognito.deleteAccount(username);
       await this.revocations.revokeAll(sub, this.clock.now());
-      await this.cognito.deleteAccount(username).catch((error: unknown) => {
-        // Deleted by an earlier try whose answer was lost: the outcome the user asked for.
-        if (!(error instanceof UserNotFoundError)) throw error;
-      });
       this.audit.record('account.deleted', { username });
       await this.notify(account, 'account-deleted');
     });
