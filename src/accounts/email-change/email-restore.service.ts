@@ -71,16 +71,30 @@ export class EmailRestoreService {
       }
       await this.addresses.withAddress(oldEmail, async () => {
         if ((await this.addresses.holders(oldEmail, username)).length > 0) throw new EmailTakenError();
-        // One call puts the address back and spends the link; a failure before it changes nothing.
+        // Sessions end first: should a later step fail, the link still works and the retry does it
+        // all again; whoever changed the address is signed out either way.
+        await this.sessions.endSessions(username, subOf(account));
+        // One call puts the address back and spends the link.
         await this.cognito.restoreEmail(username, oldEmail, RESTORE_SPENT);
         await this.addresses.claim(oldEmail, username);
       });
       this.audit.record('email-change.restored', { username });
       await this.cleanUp(account);
-      await this.sessions.endSessions(username, subOf(account));
-      await this.passwords.mailResetLink({ ...account, email: oldEmail }, oldEmail);
+      await this.mailResetLink(account, oldEmail);
       return { email: oldEmail };
     });
+  }
+
+  /**
+   * The address is back by now and the link spent: a failure here must not become an error the user
+   * retries in vain. "Forgot password?" sends the same link.
+   */
+  private async mailResetLink(account: Account, oldEmail: string): Promise<void> {
+    try {
+      await this.passwords.mailResetLink({ ...account, email: oldEmail }, oldEmail);
+    } catch (error) {
+      this.logger.warn(`No reset link after the restore for ${account.username}: ${(error as Error).name}`);
+    }
   }
 
   /** The spent record and any pending change: inert leftovers, so a failure here is only logged. */
