@@ -38,7 +38,11 @@ describe('"this wasn\'t me": restoring the old address (moto + real SMTP)', () =
   const restore = (payload: Record<string, unknown>, app = stack.app) =>
     app.inject({ method: 'POST', url: '/accounts/email/restore', payload });
   const me = (accessToken: string) =>
-    stack.app.inject({ method: 'GET', url: '/accounts/me', headers: { authorization: `Bearer ${accessToken}` } });
+    stack.app.inject({
+      method: 'GET',
+      url: '/accounts/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
 
   /** Moves the user to a new address through the API; answers the restore link the old address got. */
   async function changeAddress(user: User) {
@@ -102,7 +106,9 @@ describe('"this wasn\'t me": restoring the old address (moto + real SMTP)', () =
     // Single use; and the address it moved away from is free again.
     expect((await restore(link)).json()).toEqual(INVALID_LINK);
     await stack.app.inject({ method: 'POST', url: '/accounts/signup', payload: { email: newEmail } });
-    expect((await stack.smtp.waitForMail(newEmail, { count: 2 })).subject).toBe('Finish creating your account');
+    expect((await stack.smtp.waitForMail(newEmail, { count: 2 })).subject).toBe(
+      'Finish creating your account',
+    );
   });
 
   it('answers 409 when another account has taken the old address meanwhile, and changes nothing', async () => {
@@ -146,10 +152,15 @@ describe('"this wasn\'t me": restoring the old address (moto + real SMTP)', () =
   });
 
   it('limits requests per client with 429', async () => {
-    const { app } = await stack.bootApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_IP_PER_MINUTE: '3' } });
+    const { app } = await stack.bootApp({
+      env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_IP_PER_MINUTE: '3' },
+    });
     const codes = [];
     for (let i = 0; i < 4; i++) {
-      codes.push((await restore({ username: '0b6d8c1e-0000-4000-8000-000000000001', token: 'x'.repeat(32) }, app)).statusCode);
+      codes.push(
+        (await restore({ username: '0b6d8c1e-0000-4000-8000-000000000001', token: 'x'.repeat(32) }, app))
+          .statusCode,
+      );
     }
     expect(codes).toEqual([400, 400, 400, 429]);
   });

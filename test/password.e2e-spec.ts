@@ -42,10 +42,17 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
   const reset = (payload: Record<string, unknown>) =>
     stack.app.inject({ method: 'POST', url: '/accounts/password/reset', payload });
   const me = (accessToken: string) =>
-    stack.app.inject({ method: 'GET', url: '/accounts/me', headers: { authorization: `Bearer ${accessToken}` } });
+    stack.app.inject({
+      method: 'GET',
+      url: '/accounts/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
   /** The reset link of the `count`-th mail to the address. */
   const resetLink = async (email: string, count: number) => {
-    const { username, token } = linkParams((await stack.smtp.waitForMail(email, { count })).text, RESET_LINK_PREFIX);
+    const { username, token } = linkParams(
+      (await stack.smtp.waitForMail(email, { count })).text,
+      RESET_LINK_PREFIX,
+    );
     return { username, token };
   };
 
@@ -149,17 +156,13 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
     clock.advanceMinutes(61);
     expect((await reset({ ...second, password: NEW_PASSWORD })).json()).toEqual(INVALID_LINK);
     clock.reset();
-    expect((await reset({ username: second.username, token: second.token, password: NEW_PASSWORD })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await reset({ username: second.username, token: second.token, password: NEW_PASSWORD })).statusCode,
+    ).toBe(200);
   });
 
   it('refuses malformed input with 400 and names the field, never echoing the password', async () => {
-    for (const payload of [
-      {},
-      { email: 'not-an-address' },
-      { email: 'someone@example.test', extra: true },
-    ]) {
+    for (const payload of [{}, { email: 'not-an-address' }, { email: 'someone@example.test', extra: true }]) {
       const res = await stack.app.inject({ method: 'POST', url: '/accounts/password/forgot', payload });
       expect(res.statusCode).toBe(400);
     }
@@ -169,7 +172,9 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
       password: 'Secret-Password-123',
     });
     expect(cutOff.statusCode).toBe(400);
-    expect(cutOff.json<{ message: string[] }>().message).toEqual(['token must be longer than or equal to 16 characters']);
+    expect(cutOff.json<{ message: string[] }>().message).toEqual([
+      'token must be longer than or equal to 16 characters',
+    ]);
     expect(cutOff.body).not.toContain('Secret-Password-123');
   });
 
@@ -202,7 +207,11 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
     const resetLimited = await app.inject({
       method: 'POST',
       url: '/accounts/password/reset',
-      payload: { username: '0b6d8c1e-0000-4000-8000-000000000001', token: 'x'.repeat(32), password: NEW_PASSWORD },
+      payload: {
+        username: '0b6d8c1e-0000-4000-8000-000000000001',
+        token: 'x'.repeat(32),
+        password: NEW_PASSWORD,
+      },
     });
     expect(resetLimited.statusCode).toBe(429);
   });

@@ -97,10 +97,7 @@ export class InvalidResetLinkError extends withMessage(
 ) {}
 
 /** Wrong, used or expired "this wasn't me" token, or unknown user: deliberately one error. */
-export class InvalidRestoreLinkError extends withMessage(
-  'INVALID_RESTORE_LINK',
-  'Invalid or expired link',
-) {}
+export class InvalidRestoreLinkError extends withMessage('INVALID_RESTORE_LINK', 'Invalid or expired link') {}
 
 /** The password breaks the user pool's policy; the message is Cognito's own, safe to show. */
 export class InvalidPasswordError extends DomainError {

@@ -17,7 +17,9 @@ describe('email restore records', () => {
     expect(openEmailRestore({ username, emailRestore: record }, token, before)).toBe('old@example.com');
     expect(openEmailRestore({ username, emailRestore: record }, generateSecret(), before)).toBeUndefined();
     expect(openEmailRestore({ username, emailRestore: record }, token, expiresAt)).toBeUndefined();
-    expect(openEmailRestore({ username: 'someone-else', emailRestore: record }, token, before)).toBeUndefined();
+    expect(
+      openEmailRestore({ username: 'someone-else', emailRestore: record }, token, before),
+    ).toBeUndefined();
   });
 
   it('opens nothing once the address in the record was changed, or the record was spent', () => {

@@ -10,8 +10,12 @@ import { matchSeal, sealToken } from '../link-secret';
  */
 export const RESTORE_SPENT = 'spent';
 
-export const sealEmailRestore = (token: string, username: string, oldEmail: string, expiresAt: Date): string =>
-  `${sealToken(token, [username, oldEmail], expiresAt)} ${oldEmail}`;
+export const sealEmailRestore = (
+  token: string,
+  username: string,
+  oldEmail: string,
+  expiresAt: Date,
+): string => `${sealToken(token, [username, oldEmail], expiresAt)} ${oldEmail}`;
 
 /** The old address that `token` restores, if the record is there, bound to it and not expired. */
 export function openEmailRestore(

@@ -75,13 +75,18 @@ export class SessionsService {
    * A notice about what has already happened: its failure must not turn the outcome into an error
    * the user would retry, so it is logged for operators instead.
    */
-  async notify(account: Pick<Account, 'username' | 'email' | 'locale'>, template: PlainNotice): Promise<void> {
+  async notify(
+    account: Pick<Account, 'username' | 'email' | 'locale'>,
+    template: PlainNotice,
+  ): Promise<void> {
     if (!account.email) return;
     try {
       await this.mail.send({ to: account.email, template, locale: account.locale, context: {} });
       this.audit.record('notice.sent', { username: account.username, notice: template });
     } catch (error) {
-      this.logger.warn(`The ${template} notice was not sent for ${account.username}: ${(error as Error).name}`);
+      this.logger.warn(
+        `The ${template} notice was not sent for ${account.username}: ${(error as Error).name}`,
+      );
     }
   }
 }
