@@ -2,7 +2,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { MailDev } from 'maildev';
 import { provisionPool } from '../../src/provisioning/provision-pool.ts';
 import { freePort } from '../../tools/child-process.ts';
-import { startMoto, type MotoServer } from '../../tools/moto.ts';
+import { installedMotoPython, startMoto } from '../../tools/moto.ts';
+import { startCognitoFidelity } from '../support/cognito-fidelity.ts';
 
 const LOOPBACK = '127.0.0.1';
 const REGION = 'eu-west-1';
@@ -55,14 +56,14 @@ async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
   }
 }
 
-function serviceEnv(apiUrl: string, port: number, moto: MotoServer, pool: LocalPool, mail: MailCatcher) {
+function serviceEnv(apiUrl: string, port: number, cognitoEndpoint: string, pool: LocalPool, mail: MailCatcher) {
   return {
     PORT: String(port),
     HOST: LOOPBACK,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    COGNITO_ENDPOINT: moto.endpoint,
+    COGNITO_ENDPOINT: cognitoEndpoint,
     COGNITO_USER_POOL_ID: pool.userPoolId,
     COGNITO_BACKEND_CLIENT_ID: pool.backendClientId,
     COGNITO_FRONTEND_CLIENT_ID: pool.frontendClientId,
@@ -100,12 +101,16 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
       },
     });
     stops.push(() => moto.stop());
+    // In front of moto, as in the e2e tests: sign-in by the verified email alias (moto knows only
+    // usernames) and Cognito's request limits. The service and the demo pages talk to it.
+    const fidelity = await startCognitoFidelity({ target: moto.endpoint, python: installedMotoPython() });
+    stops.push(() => fidelity.stop());
     const mail = await startMailCatcher();
     stops.push(mail.stop);
     const pool = await provisionLocalPool(moto.endpoint);
     const apiPort = port ?? (await freePort());
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
-    const env = serviceEnv(apiUrl, apiPort, moto, pool, mail);
+    const env = serviceEnv(apiUrl, apiPort, fidelity.endpoint, pool, mail);
     return { apiUrl, cognitoEndpoint: moto.endpoint, inboxUrl: mail.inboxUrl, pool, env, stop };
   } catch (error) {
     await stop();
