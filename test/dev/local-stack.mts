@@ -56,7 +56,13 @@ async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
   }
 }
 
-function serviceEnv(apiUrl: string, port: number, cognitoEndpoint: string, pool: LocalPool, mail: MailCatcher) {
+function serviceEnv(
+  apiUrl: string,
+  port: number,
+  cognitoEndpoint: string,
+  pool: LocalPool,
+  mail: MailCatcher,
+) {
   return {
     PORT: String(port),
     HOST: LOOPBACK,

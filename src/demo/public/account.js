@@ -60,6 +60,16 @@ signInForm.addEventListener('submit', async (event) => {
     sessionStorage.setItem(TOKEN_KEY, token);
     signInForm.elements.password.value = '';
     await refresh();
+    if (account.hidden) {
+      // Refused at once: every session ended in the last seconds (revocation marks count whole seconds).
+      say(
+        status,
+        'Every session of this account ended moments ago. Wait a few seconds, then sign in again.',
+        {
+          error: true,
+        },
+      );
+    }
   } catch (error) {
     say(status, error.message, { error: true });
   }
@@ -71,7 +81,13 @@ changeForm.addEventListener('submit', async (event) => {
   const sent =
     `If ${email} can be used, a confirmation link is on its way to it. ` +
     'Open it to switch; until then your current address keeps working.';
-  if (await act('POST', '/accounts/me/email', { email }, sent)) changeForm.reset();
+  if (!(await act('POST', '/accounts/me/email', { email }, sent))) return;
+  changeForm.reset();
+  // The request is queued: show the pending address once the work is done (moments, usually).
+  for (let i = 0; i < 20 && document.querySelector('#me-pending').textContent !== email; i++) {
+    await new Promise((resolve) => window.setTimeout(resolve, 250));
+    await refresh();
+  }
 });
 
 cancelButton.addEventListener('click', () =>
