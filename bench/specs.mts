@@ -71,6 +71,8 @@ export function serviceSpec(
       MAIL_FROM: 'cognito-accounts bench <no-reply@example.com>',
       ACTIVATION_URL: `${ACTIVATION_PREFIX}?u={username}&t={token}`,
       EMAIL_CONFIRMATION_URL: `${CONFIRMATION_PREFIX}?u={username}&t={token}`,
+      PASSWORD_RESET_URL: 'https://app.example.com/reset-password?u={username}&t={token}',
+      EMAIL_RESTORE_URL: 'https://app.example.com/restore-email?u={username}&t={token}',
     }),
   };
 }

@@ -1,120 +1,55 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { answers } from '../tools/child-process';
+import {
+  bannerOf,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  cutOff,
+  expectText,
+  linkInMail,
+  npmStart,
+  pressCtrlC,
+  screenshot,
+  SCREENSHOTS,
+  type Banner,
+  type Launch,
+} from './support/browser';
 
 /*
  * The embedded default as a person uses it: `npm start` with no Cognito configuration, then a real
- * browser (Debian's Chromium) through the inbox, the demo pages and Swagger UI. Screenshots of each
- * step land in test/artifacts/.
+ * browser (Debian's Chromium) through the demo pages and the inbox, every self-service step with its
+ * unhappy paths, and Swagger UI. Screenshots land in docs/screenshots/ (docs/self-service.md).
  */
 
-const ARTIFACTS = join(__dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PASSWORD = 'Correct-Horse-9-Battery';
-
-interface Banner {
-  api: string;
-  inbox: string;
-  cognito: string;
-}
-
-interface Launch {
-  npm: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `npm start` in its own process group, as a terminal runs it, without any Cognito configuration. */
-function npmStart(): Launch {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('COGNITO_') && name !== 'PORT'),
-  );
-  const npm = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => (output += chunk.toString('utf8'));
-  npm.stdout?.on('data', keep);
-  npm.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-  return { npm, output: () => output, exited };
-}
-
-/** The banner's URLs, once it is printed. */
-async function bannerOf(launch: Launch, timeoutMs: number): Promise<Banner> {
-  const url = (label: string) =>
-    new RegExp(`^\\s+${label}\\s+(http\\S+)`, 'm').exec(launch.output())?.[1] ?? '';
-  const deadline = Date.now() + timeoutMs;
-  let gone = false;
-  void launch.exited.then(() => (gone = true));
-  while (!launch.output().includes('Ctrl-C stops everything')) {
-    if (gone || Date.now() > deadline) throw new Error(`npm start printed no banner:\n${launch.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { api: url('API'), inbox: url('Inbox'), cognito: url('Cognito \\(moto\\)') };
-}
-
-/** What Ctrl-C in the terminal does: SIGINT to the whole foreground process group. */
-function pressCtrlC(launch: Launch): Promise<number | null> {
-  if (launch.npm.exitCode === null && launch.npm.pid) process.kill(-launch.npm.pid, 'SIGINT');
-  return launch.exited;
-}
-
-/** Waits until the element shows exactly `text`; on timeout, fails showing what it shows instead. */
-async function expectText(locator: Locator, text: string): Promise<void> {
-  try {
-    await locator.and(locator.page().getByText(text, { exact: true })).waitFor();
-  } catch {
-    expect(await locator.textContent()).toBe(text);
-  }
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-/** Opens the newest mail with this subject in the inbox and returns where its button leads. */
-async function linkInMail(
-  page: Page,
-  inbox: string,
-  subject: string,
-  button: string,
-  shot: string,
-): Promise<string> {
-  await page.goto(inbox);
-  await page.getByText(subject).first().click();
-  const link = page.frameLocator('iframe[title="Email HTML content"]').getByRole('link', { name: button });
-  const href = await link.getAttribute('href');
-  await screenshot(page, shot);
-  if (!href) throw new Error(`the "${subject}" mail has no "${button}" link`);
-  return href;
-}
+const SECOND_PASSWORD = 'Another-Horse-7-Staple';
+const THIRD_PASSWORD = 'Third-Horse-5-Battery';
+const RULES =
+  'This password is too weak. Choose one of at least 12 characters, with an upper-case letter, ' +
+  'a lower-case letter, a digit and a symbol such as - _ ! or ?.';
+const INCOMPLETE =
+  'This link is incomplete. Open the whole link from the mail: if your mail app split it over two lines, ' +
+  'copy all of it into the address bar.';
 
 describe('the embedded default in a browser (npm start, Chromium)', () => {
   let launch: Launch;
   let banner: Banner;
   let browser: Browser;
   let page: Page;
+  const status = () => page.getByRole('status');
+  const email = 'ada@example.com';
+  const newEmail = 'ada.lovelace@example.org';
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     launch = npmStart();
     [banner, browser] = await Promise.all([
       bannerOf(launch, 60_000),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
     ]);
     // A fresh context is a fresh, empty profile.
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage();
+    page = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
     page.setDefaultTimeout(10_000);
   }, 90_000);
 
@@ -123,11 +58,22 @@ describe('the embedded default in a browser (npm start, Chromium)', () => {
     if (launch) await pressCtrlC(launch);
   });
 
-  it('prints one banner with the API, the inbox and the Cognito emulator, all answering', async () => {
+  const signIn = async (identifier: string, password: string) => {
+    await page.goto(`${banner.api}/demo/account.html`);
+    await page.getByLabel('Email or username').fill(identifier);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  it('prints one banner whose addresses all answer; / leads to the pages', async () => {
     expect(banner.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await answers(`${banner.api}/health`)).toBe(true);
     expect(await answers(`${banner.cognito}/moto-api/data.json`)).toBe(true);
     expect(await answers(`${banner.inbox}/api/email`)).toBe(true);
+    await page.goto(banner.api);
+    expect(page.url()).toBe(`${banner.api}/demo/`);
+    await page.getByRole('link', { name: 'Create an account' }).waitFor();
+    await screenshot(page, '00-index');
   });
 
   it('renders Swagger UI with every route of the OpenAPI document', async () => {
@@ -137,7 +83,6 @@ describe('the embedded default in a browser (npm start, Chromium)', () => {
     const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
-
     await page.goto(`${banner.api}/docs`);
     await page.locator('.opblock').first().waitFor();
     const shown = [];
@@ -146,86 +91,203 @@ describe('the embedded default in a browser (npm start, Chromium)', () => {
       const path = await summary.locator('.opblock-summary-path').getAttribute('data-path');
       shown.push(`${method} ${path}`);
     }
-    await screenshot(page, '00-swagger-ui');
-
-    expect(routes.length).toBeGreaterThanOrEqual(8);
+    expect(routes.length).toBeGreaterThanOrEqual(13);
     expect(shown.sort()).toEqual(routes.sort());
   });
 
-  it('signs up, activates from the inbox, signs in, changes the email and confirms it', async () => {
-    const email = 'ada@example.com';
-    const newEmail = 'ada.lovelace@example.org';
-    const signup = await fetch(`${banner.api}/accounts/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email }),
-    });
-    expect(signup.status).toBe(202);
+  it('signs up on its page and activates from the inbox, past a cut-off link and a weak password', async () => {
+    await page.goto(`${banner.api}/demo/signup.html`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expectText(
+      status(),
+      `Check your inbox at ${email}: a mail is on its way. Open its link to choose your password. ` +
+        'Nothing after a few minutes? Look in the spam folder, or send it again.',
+    );
+    await screenshot(page, '01-signup');
 
     const activation = await linkInMail(
       page,
       banner.inbox,
       'Finish creating your account',
       'Choose a password',
-      '01-inbox-activation',
+      '02-inbox-activation',
     );
     expect(activation.startsWith(`${banner.api}/demo/activate.html?`)).toBe(true);
 
-    // The inbox shows mail in a sandboxed frame: a person opens the link in a tab of its own.
-    await page.goto(activation);
-    await page.getByLabel('Choose a password').fill(PASSWORD);
-    await screenshot(page, '02-activate');
-    await page.getByRole('button', { name: 'Activate' }).click();
-    await expectText(
-      page.getByRole('status'),
-      `Your account is active. Sign in with ${email} and your new password.`,
-    );
-    await screenshot(page, '03-activated');
+    await page.goto(cutOff(activation));
+    await expectText(status(), INCOMPLETE);
+    await screenshot(page, '03-activate-cut-off-link');
 
-    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.goto(activation);
+    await expectText(
+      page.locator('[data-password-rules]'),
+      'At least 12 characters, with an upper-case letter, a lower-case letter, a digit and a symbol such as - _ ! or ?.',
+    );
+    await page.getByLabel('Choose a password').fill('weakpass');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expectText(status(), RULES);
+    await screenshot(page, '04-activate-weak-password');
+    await page.getByLabel('Choose a password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expectText(status(), `Your account is active. Sign in with ${email} and your new password.`);
+  }, 60_000);
+
+  it('signs in with the email address; a wrong password says what to do, and its message goes on success', async () => {
+    await signIn(email, 'Not-The-Password-1');
+    await expectText(
+      status(),
+      'The email address, username or password is not right. Try again, or choose "Forgot password?".',
+    );
+    await screenshot(page, '05-sign-in-wrong-password');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectText(page.locator('#me-email'), email);
-    await screenshot(page, '04-signed-in');
+    expect(await page.locator('#status').textContent()).toBe(''); // the stale error is gone
+    await screenshot(page, '06-account');
+  });
+
+  it('changes the email address (pending, cancel, confirm), then undoes it with "this wasn\'t me"', async () => {
+    await page.getByLabel('New email address').fill('someone.else@example.net');
+    await page.getByRole('button', { name: 'Change email' }).click();
+    await expectText(page.locator('#me-pending'), 'someone.else@example.net');
+    await screenshot(page, '07-change-pending');
+    await page.getByRole('button', { name: 'Cancel the pending change' }).click();
+    await expectText(page.locator('#me-pending'), 'none');
+    await expectText(status(), 'The pending change is cancelled; its link no longer works.');
 
     await page.getByLabel('New email address').fill(newEmail);
     await page.getByRole('button', { name: 'Change email' }).click();
     await expectText(page.locator('#me-pending'), newEmail);
-    await expectText(page.locator('#me-email'), email);
-    await screenshot(page, '05-change-requested');
-
     const confirmation = await linkInMail(
       page,
       banner.inbox,
       'Confirm your new email address',
       'Confirm email address',
-      '06-inbox-confirmation',
     );
     await page.goto(confirmation);
     await page.getByRole('button', { name: 'Use this address from now on' }).click();
-    await expectText(page.getByRole('status'), `Done: your email address is now ${newEmail}.`);
-    await screenshot(page, '07-confirmed');
+    await expectText(status(), `Done: your email address is now ${newEmail}.`);
+    await screenshot(page, '08-email-confirmed');
 
-    await page.getByRole('link', { name: 'Go to your account' }).click();
-    await expectText(page.locator('#me-email'), newEmail);
-    await expectText(page.locator('#me-pending'), 'none');
-    await screenshot(page, '08-account');
+    const restore = await linkInMail(
+      page,
+      banner.inbox,
+      'Your email address was changed',
+      "This wasn't me",
+      '09-inbox-email-changed',
+    );
+    await page.goto(cutOff(restore));
+    await expectText(status(), INCOMPLETE);
+    await page.goto(restore);
+    await page.getByRole('button', { name: 'Put my old address back' }).click();
+    await expectText(
+      status(),
+      `Done: ${email} is your account's address again, and every device was signed out. ` +
+        'We mailed it a link to choose a new password: use it now, since whoever changed the address may know your password.',
+    );
+    await screenshot(page, '10-email-restored');
+    await page.goto(restore);
+    await page.getByRole('button', { name: 'Put my old address back' }).click();
+    await expectText(
+      status(),
+      'This link no longer works: it was used already or it expired. If you cannot sign in, ask for a password link, or contact support.',
+    );
+
+    // Every session ended: the account page asks to sign in again.
+    await page.goto(`${banner.api}/demo/account.html`);
+    await page.getByLabel('Email or username').waitFor();
+
+    const reset = await linkInMail(page, banner.inbox, 'Choose a new password', 'Choose a new password');
+    await page.goto(reset);
+    await page.getByLabel('New password').fill(SECOND_PASSWORD);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expectText(
+      status(),
+      'Your password is changed, and every device that was signed in is signed out. Sign in with your new password.',
+    );
+  }, 90_000);
+
+  it('"forgot password?": a reset link by mail; cut-off, weak and used links each say what to do', async () => {
+    await page.goto(`${banner.api}/demo/account.html`);
+    await page.getByLabel('Email or username').fill(email);
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.waitForURL(/forgot-password\.html\?email=/, { waitUntil: 'load' });
+    expect(await page.getByLabel("Your account's email address").inputValue()).toBe(email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await expectText(
+      status(),
+      `If an account uses ${email}, a link to choose a new password is on its way there ` +
+        '(or, if the account is not activated yet, a new activation link). It works once, for an hour.',
+    );
+    await screenshot(page, '11-forgot-password');
+
+    const reset = await linkInMail(
+      page,
+      banner.inbox,
+      'Choose a new password',
+      'Choose a new password',
+      '12-inbox-reset',
+    );
+    await page.goto(cutOff(reset));
+    await expectText(status(), INCOMPLETE);
+    await page.goto(reset);
+    await page.getByLabel('New password').fill('weakpass');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expectText(status(), RULES);
+    await screenshot(page, '13-reset-weak-password');
+    await page.getByLabel('New password').fill(THIRD_PASSWORD);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expectText(
+      status(),
+      'Your password is changed, and every device that was signed in is signed out. Sign in with your new password.',
+    );
+    await screenshot(page, '14-reset-done');
+
+    await page.goto(reset);
+    await page.getByLabel('New password').fill(`${THIRD_PASSWORD}x`);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expectText(
+      status(),
+      'This link no longer works: it was used already, a newer one replaced it, or it expired. Ask for a new link.',
+    );
+    await page.getByRole('link', { name: 'Ask for a new link' }).waitFor();
   }, 60_000);
 
-  it('cancels a pending email change on the account page', async () => {
-    await page.getByLabel('New email address').fill('someone.else@example.net');
-    await page.getByRole('button', { name: 'Change email' }).click();
-    await expectText(page.locator('#me-pending'), 'someone.else@example.net');
+  it('signs out everywhere, then deletes the account after a fresh sign-in', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // past the last revocation mark
+    await signIn(email, THIRD_PASSWORD);
+    await expectText(page.locator('#me-email'), email);
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await expectText(
+      status(),
+      'Every device and app is signed out now, this one too. Sign in again to continue.',
+    );
+    await page.getByLabel('Email or username').waitFor();
+    await screenshot(page, '15-signed-out-everywhere');
 
-    await page.getByRole('button', { name: 'Cancel the pending change' }).click();
-    await expectText(page.locator('#me-pending'), 'none');
-    await expectText(page.getByRole('status'), 'The pending change is cancelled; its link no longer works.');
-  });
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await signIn(email, THIRD_PASSWORD);
+    await expectText(page.locator('#me-email'), email);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await screenshot(page, '16-delete-confirm');
+    await page.getByRole('button', { name: 'Yes, delete it for good' }).click();
+    await expectText(
+      status(),
+      'Your account is deleted, and every device is signed out. We mailed you a confirmation.',
+    );
+    await screenshot(page, '17-deleted');
+
+    await signIn(email, THIRD_PASSWORD);
+    await expectText(
+      status(),
+      'The email address, username or password is not right. Try again, or choose "Forgot password?".',
+    );
+  }, 60_000);
 
   it('stops the API, the inbox and the Cognito emulator on Ctrl-C', async () => {
     await browser.close();
     expect(await pressCtrlC(launch)).toBe(0);
-
     expect(await answers(`${banner.api}/health`)).toBe(false);
     expect(await answers(`${banner.inbox}/api/email`)).toBe(false);
     expect(await answers(`${banner.cognito}/moto-api/data.json`)).toBe(false);

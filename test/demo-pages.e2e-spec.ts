@@ -1,7 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startStack, TestStack } from './support/stack';
 
-const PAGES = ['activate.html', 'confirm-email.html', 'account.html', 'demo.js', 'demo.css'];
+const PAGES = [
+  'index.html',
+  'signup.html',
+  'signup.js',
+  'activate.html',
+  'activate.js',
+  'confirm-email.html',
+  'confirm-email.js',
+  'account.html',
+  'account.js',
+  'forgot-password.html',
+  'forgot-password.js',
+  'reset-password.html',
+  'reset-password.js',
+  'restore-email.html',
+  'restore-email.js',
+  'demo.js',
+  'demo.css',
+];
 
 describe('demo pages (DEMO_PAGES)', () => {
   let stack: TestStack;
@@ -29,14 +47,21 @@ describe('demo pages (DEMO_PAGES)', () => {
       expect(res.body.length).toBeGreaterThan(0);
     });
 
-    it('leads /demo to the account page', async () => {
+    it('leads / and /demo to the index of the pages', async () => {
+      const root = await demo.inject({ method: 'GET', url: '/' });
+      expect(root.statusCode).toBe(302);
+      expect(root.headers.location).toBe('/demo/');
+
       const redirect = await demo.inject({ method: 'GET', url: '/demo' });
       expect(redirect.statusCode).toBe(301);
       expect(redirect.headers.location).toBe('/demo/');
 
       const index = await demo.inject({ method: 'GET', url: '/demo/' });
       expect(index.statusCode).toBe(200);
-      expect(index.body).toContain('<title>Your account</title>');
+      expect(index.body).toContain('<title>cognito-accounts demo</title>');
+      for (const page of ['signup.html', 'account.html', 'forgot-password.html', '/docs']) {
+        expect(index.body).toContain(`href="${page}"`);
+      }
     });
 
     it('tells the account page how to sign in, and nothing secret', async () => {
@@ -47,7 +72,9 @@ describe('demo pages (DEMO_PAGES)', () => {
         region: 'eu-west-1',
         userPoolId: stack.pool.userPoolId,
         clientId: stack.pool.frontendClientId,
-        cognitoEndpoint: stack.moto.endpoint,
+        cognitoEndpoint: stack.fidelity.endpoint,
+        passwordRules:
+          'at least 12 characters, with an upper-case letter, a lower-case letter, a digit and a symbol such as - _ ! or ?',
       });
       expect(res.body).not.toContain(stack.pool.backendClientId);
     });
@@ -55,7 +82,7 @@ describe('demo pages (DEMO_PAGES)', () => {
     it('lets the pages call the Cognito endpoint (Content-Security-Policy connect-src)', async () => {
       const res = await demo.inject({ method: 'GET', url: '/demo/account.html' });
       expect(res.headers['content-security-policy']).toMatch(
-        new RegExp(`connect-src [^;]*${stack.moto.endpoint.replace(/[.]/g, '\\.')}`),
+        new RegExp(`connect-src [^;]*${stack.fidelity.endpoint.replace(/[.]/g, '\\.')}`),
       );
     });
 

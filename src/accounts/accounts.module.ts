@@ -1,21 +1,35 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { AuthModule } from '../auth/auth.module';
 import { CognitoModule } from '../cognito/cognito.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { AddressRegistry } from './address-registry';
 import { EmailChangeController } from './email-change/email-change.controller';
 import { EmailChangeService } from './email-change/email-change.service';
+import { EmailRestoreController } from './email-change/email-restore.controller';
+import { EmailRestoreService } from './email-change/email-restore.service';
+import { PasswordController } from './password/password.controller';
+import { PasswordService } from './password/password.service';
 import { ProfileController } from './profile/profile.controller';
 import { ProfileService } from './profile/profile.service';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
 import { SignupController } from './signup/signup.controller';
 import { ActivationService } from './signup/activation.service';
 import { InvitationsService } from './signup/invitations.service';
 import { SignupService } from './signup/signup.service';
 
 @Module({
-  imports: [CognitoModule, MailModule, RateLimitModule],
-  controllers: [SignupController, ProfileController, EmailChangeController],
+  imports: [AuthModule, CognitoModule, MailModule, RateLimitModule],
+  controllers: [
+    SignupController,
+    ProfileController,
+    EmailChangeController,
+    EmailRestoreController,
+    PasswordController,
+    SessionsController,
+  ],
   providers: [
     AddressRegistry,
     InvitationsService,
@@ -23,6 +37,9 @@ import { SignupService } from './signup/signup.service';
     ActivationService,
     ProfileService,
     EmailChangeService,
+    EmailRestoreService,
+    PasswordService,
+    SessionsService,
     Clock,
   ],
   exports: [InvitationsService],

@@ -1,5 +1,12 @@
 import type { AttributeType, UserType } from '@aws-sdk/client-cognito-identity-provider';
-import { ACTIVATION_ATTRIBUTE, PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
+import {
+  ACTIVATION_ATTRIBUTE,
+  EMAIL_RESTORE_ATTRIBUTE,
+  PASSWORD_RESET_ATTRIBUTE,
+  PENDING_EMAIL_ATTRIBUTE,
+  SUB_ATTRIBUTE,
+  VERIFICATION_ATTRIBUTE,
+} from './attributes';
 
 /**
  * - `disabled`: an operator disabled the Cognito user; nothing of ours acts for it.
@@ -25,6 +32,12 @@ export interface Account {
   pendingEmailSecret?: string;
   /** Seals of an invited account's live activation links, opaque here. */
   activationSecrets?: string;
+  /** The user's immutable id (`sub`): what revocation marks are keyed by. */
+  sub?: string;
+  /** The seal of the live password-reset link, opaque here: password/ owns its format. */
+  passwordResetSecret?: string;
+  /** The "this wasn't me" restore record of the last email change, opaque here. */
+  emailRestore?: string;
 }
 
 /** The attributes an invited account is created with. */
@@ -75,5 +88,8 @@ export function toAccount(user: UserType): Account {
     pendingEmail: optional(attributes, PENDING_EMAIL_ATTRIBUTE),
     pendingEmailSecret: optional(attributes, VERIFICATION_ATTRIBUTE),
     activationSecrets: optional(attributes, ACTIVATION_ATTRIBUTE),
+    sub: optional(attributes, SUB_ATTRIBUTE),
+    passwordResetSecret: optional(attributes, PASSWORD_RESET_ATTRIBUTE),
+    emailRestore: optional(attributes, EMAIL_RESTORE_ATTRIBUTE),
   };
 }

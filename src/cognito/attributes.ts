@@ -20,5 +20,22 @@ export const VERIFICATION_ATTRIBUTE = 'custom:email_change';
  */
 export const ACTIVATION_ATTRIBUTE = 'custom:activation';
 
+/** The seal of an active account's live password-reset link (one at a time). */
+export const PASSWORD_RESET_ATTRIBUTE = 'custom:password_reset';
+
+/**
+ * After an email change: the old address and the seal of the "this wasn't me" link mailed to it
+ * (accounts/email-change/email-restore.ts owns the format).
+ */
+export const EMAIL_RESTORE_ATTRIBUTE = 'custom:email_restore';
+
+/** The immutable id Cognito gives every user (the access token's `sub`). */
+export const SUB_ATTRIBUTE = 'sub';
+
 /** Every custom attribute the service uses: the pool definition creates each (String, mutable, 2048). */
-export const CUSTOM_ATTRIBUTES = [VERIFICATION_ATTRIBUTE, ACTIVATION_ATTRIBUTE];
+export const CUSTOM_ATTRIBUTES = [
+  VERIFICATION_ATTRIBUTE,
+  ACTIVATION_ATTRIBUTE,
+  PASSWORD_RESET_ATTRIBUTE,
+  EMAIL_RESTORE_ATTRIBUTE,
+];

@@ -5,6 +5,7 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   GetUserCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -26,7 +27,13 @@ import {
   toAttributes,
   TRUE,
 } from './account';
-import { ACTIVATION_ATTRIBUTE, PENDING_EMAIL_ATTRIBUTE, VERIFICATION_ATTRIBUTE } from './attributes';
+import {
+  ACTIVATION_ATTRIBUTE,
+  EMAIL_RESTORE_ATTRIBUTE,
+  PASSWORD_RESET_ATTRIBUTE,
+  PENDING_EMAIL_ATTRIBUTE,
+  VERIFICATION_ATTRIBUTE,
+} from './attributes';
 import { CognitoClient } from './cognito-client';
 import { RecentAccounts } from './recent-accounts';
 
@@ -224,6 +231,49 @@ export class CognitoService {
           UserAttributeNames: names,
         }),
       ),
+    );
+  }
+
+  /** Stores the seal of a password-reset link, replacing an earlier one (whose link stops working). */
+  async storePasswordResetSecret(username: string, sealedSecret: string): Promise<void> {
+    await this.updateAttributes(username, { [PASSWORD_RESET_ATTRIBUTE]: sealedSecret });
+  }
+
+  /** Removes the password-reset seal (its link stops working). Call it only when the account holds one. */
+  async clearPasswordResetSecret(username: string): Promise<void> {
+    await this.deleteAttributes(username, [PASSWORD_RESET_ATTRIBUTE]);
+  }
+
+  /** Stores what the "this wasn't me" link of the last email change needs (opaque here). */
+  async storeEmailRestore(username: string, record: string): Promise<void> {
+    await this.updateAttributes(username, { [EMAIL_RESTORE_ATTRIBUTE]: record });
+  }
+
+  /**
+   * Puts `email` back as the account's verified address and overwrites the restore record with
+   * `spentMarker`, in one call: either all of it happens or none.
+   */
+  async restoreEmail(username: string, email: string, spentMarker: string): Promise<void> {
+    await this.updateAttributes(username, {
+      [EMAIL]: email,
+      [EMAIL_VERIFIED]: TRUE,
+      [EMAIL_RESTORE_ATTRIBUTE]: spentMarker,
+    });
+  }
+
+  /** Removes the restore record. Call it only when the account holds one. */
+  async clearEmailRestore(username: string): Promise<void> {
+    await this.deleteAttributes(username, [EMAIL_RESTORE_ATTRIBUTE]);
+  }
+
+  /**
+   * Ends every session of the user at Cognito: its refresh tokens stop working, and Cognito refuses
+   * its access tokens (GetUser with them) from now on. Tokens verified locally are not told: callers
+   * also leave a revocation mark.
+   */
+  async globalSignOut(username: string): Promise<void> {
+    await this.cognito.call((c) =>
+      c.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
   }
 }

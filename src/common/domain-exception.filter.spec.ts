@@ -20,6 +20,8 @@ import {
   IdentityProviderUnavailableError,
   InvalidActivationLinkError,
   InvalidConfirmationLinkError,
+  InvalidResetLinkError,
+  InvalidRestoreLinkError,
   UnauthenticatedError,
   RateLimitedError,
   StoreUnavailableError,
@@ -38,6 +40,8 @@ import { CapturedLogs } from '../../test/support/captured-logs';
 const SAMPLES: Record<ErrorCode, DomainError> = {
   INVALID_ACTIVATION_LINK: new InvalidActivationLinkError(),
   INVALID_CONFIRMATION_LINK: new InvalidConfirmationLinkError(),
+  INVALID_RESET_LINK: new InvalidResetLinkError(),
+  INVALID_RESTORE_LINK: new InvalidRestoreLinkError(),
   UNAUTHENTICATED: new UnauthenticatedError('Access token expired'),
   RATE_LIMITED: new RateLimitedError(42),
   STORE_UNAVAILABLE: new StoreUnavailableError(),

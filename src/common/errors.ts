@@ -5,6 +5,8 @@
 export const ERROR_STATUS = {
   INVALID_ACTIVATION_LINK: 400,
   INVALID_CONFIRMATION_LINK: 400,
+  INVALID_RESET_LINK: 400,
+  INVALID_RESTORE_LINK: 400,
   INVALID_PASSWORD: 400,
   UNAUTHENTICATED: 401,
   REAUTHENTICATION_REQUIRED: 401,
@@ -91,6 +93,15 @@ export class InvalidConfirmationLinkError extends withMessage(
   'INVALID_CONFIRMATION_LINK',
   'Invalid or expired confirmation link',
 ) {}
+
+/** Wrong, used, replaced or expired token, unknown or inactive user: deliberately one error. */
+export class InvalidResetLinkError extends withMessage(
+  'INVALID_RESET_LINK',
+  'Invalid or expired password reset link',
+) {}
+
+/** Wrong, used or expired "this wasn't me" token, or unknown user: deliberately one error. */
+export class InvalidRestoreLinkError extends withMessage('INVALID_RESTORE_LINK', 'Invalid or expired link') {}
 
 /** The password breaks the user pool's policy; the message is Cognito's own, safe to show. */
 export class InvalidPasswordError extends DomainError {

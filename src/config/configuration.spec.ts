@@ -12,6 +12,8 @@ const VALID = {
   MAIL_FROM: 'Example App <no-reply@example.com>',
   ACTIVATION_URL: 'https://app.example.com/activate?u={username}&t={token}',
   EMAIL_CONFIRMATION_URL: 'https://app.example.com/confirm-email?u={username}&t={token}',
+  PASSWORD_RESET_URL: 'https://app.example.com/reset-password?u={username}&t={token}',
+  EMAIL_RESTORE_URL: 'https://app.example.com/restore-email?u={username}&t={token}',
   REDIS_URL: 'redis://127.0.0.1:6379',
 };
 

@@ -165,6 +165,10 @@ export const linksConfig = registerAs('links', () => {
     activationTtlMs: e.ACTIVATION_TTL_HOURS * 3_600_000,
     emailConfirmation: e.EMAIL_CONFIRMATION_URL,
     emailConfirmationTtlMs: e.EMAIL_CONFIRMATION_TTL_HOURS * 3_600_000,
+    passwordReset: e.PASSWORD_RESET_URL,
+    passwordResetTtlMs: e.PASSWORD_RESET_TTL_MINUTES * 60_000,
+    emailRestore: e.EMAIL_RESTORE_URL,
+    emailRestoreTtlMs: e.EMAIL_RESTORE_TTL_DAYS * 86_400_000,
   };
 });
 

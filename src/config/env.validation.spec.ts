@@ -11,6 +11,8 @@ const REQUIRED = [
   'MAIL_FROM',
   'ACTIVATION_URL',
   'EMAIL_CONFIRMATION_URL',
+  'PASSWORD_RESET_URL',
+  'EMAIL_RESTORE_URL',
 ] as const;
 
 const VALID: Record<(typeof REQUIRED)[number], string> = {
@@ -23,6 +25,8 @@ const VALID: Record<(typeof REQUIRED)[number], string> = {
   ACTIVATION_URL: 'https://app.example.com/activate?u={username}&t={token}',
   // Required once the email-change flow lands; ignored as an unknown variable before.
   EMAIL_CONFIRMATION_URL: 'https://app.example.com/confirm-email?u={username}&t={token}',
+  PASSWORD_RESET_URL: 'https://app.example.com/reset-password?u={username}&t={token}',
+  EMAIL_RESTORE_URL: 'https://app.example.com/restore-email?u={username}&t={token}',
 };
 
 /** The message validateEnvironment throws for `raw`; fails the test if it does not throw. */

@@ -130,6 +130,24 @@ export class EnvironmentVariables {
   @OptionalInt(1, 720)
   EMAIL_CONFIRMATION_TTL_HOURS: number = 24;
 
+  @Matches(LINK_TEMPLATE, {
+    message: 'PASSWORD_RESET_URL must be an http(s) URL containing {username} and {token}',
+  })
+  PASSWORD_RESET_URL: string;
+
+  /** How long a password-reset link works. */
+  @OptionalInt(5, 1_440)
+  PASSWORD_RESET_TTL_MINUTES: number = 60;
+
+  @Matches(LINK_TEMPLATE, {
+    message: 'EMAIL_RESTORE_URL must be an http(s) URL containing {username} and {token}',
+  })
+  EMAIL_RESTORE_URL: string;
+
+  /** How long the "this wasn't me" link in the email-changed notice works. */
+  @OptionalInt(1, 90)
+  EMAIL_RESTORE_TTL_DAYS: number = 7;
+
   /** Serves the demo pages (activate, confirm email, account) under /demo/. */
   @OptionalBool()
   DEMO_PAGES: boolean = false;

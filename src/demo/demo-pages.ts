@@ -1,6 +1,7 @@
 import type { ConfigType } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
+import { passwordRules } from '../accounts/password/password-rules';
 import { cognitoConfig } from '../config/configuration';
 
 export const DEMO_PREFIX = '/demo';
@@ -11,6 +12,8 @@ export interface DemoPagesConfig {
   userPoolId: string;
   clientId: string;
   cognitoEndpoint: string;
+  /** The pool's password policy in plain words, shown before the user types. */
+  passwordRules: string;
 }
 
 export function demoPagesConfig(cognito: ConfigType<typeof cognitoConfig>): DemoPagesConfig {
@@ -20,25 +23,26 @@ export function demoPagesConfig(cognito: ConfigType<typeof cognitoConfig>): Demo
     // Only the frontend client: the backend client's id stays on the server.
     clientId: cognito.frontendClientId,
     cognitoEndpoint: cognito.endpoint ?? `https://cognito-idp.${cognito.region}.amazonaws.com/`,
+    passwordRules: passwordRules(),
   };
 }
 
 /**
- * Serves the demo pages and their `config.json` under /demo/. These are Fastify routes, not Nest
- * controllers: outside the access-token guard (so public) and outside the OpenAPI document.
+ * Serves the demo pages and their `config.json` under /demo/, and leads `/` to their index. These are
+ * Fastify routes, not Nest controllers: outside the access-token guard (so public) and outside the
+ * OpenAPI document.
  */
 export function serveDemoPages(app: NestFastifyApplication): void {
   const config = demoPagesConfig(app.get<ConfigType<typeof cognitoConfig>>(cognitoConfig.KEY));
   app.useStaticAssets({
     root: join(__dirname, 'public'),
     prefix: DEMO_PREFIX,
-    index: 'account.html',
+    index: 'index.html',
     // `/demo` → `/demo/`, so the pages' relative links resolve.
     redirect: true,
     decorateReply: false,
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .get(`${DEMO_PREFIX}/config.json`, () => Promise.resolve(config));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get(`${DEMO_PREFIX}/config.json`, () => Promise.resolve(config));
+  fastify.get('/', (_request, reply) => reply.redirect(`${DEMO_PREFIX}/`, 302));
 }

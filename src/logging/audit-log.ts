@@ -23,7 +23,14 @@ export type AuditEvent =
   | 'admin.enabled'
   | 'admin.deleted'
   | 'admin.signed-out'
-  | 'admin.repaired';
+  | 'admin.repaired'
+  | 'password-reset.requested'
+  | 'password-reset.sent'
+  | 'password-reset.completed'
+  | 'email-change.restored'
+  | 'sessions.revoked'
+  | 'account.deleted'
+  | 'notice.sent';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */
 export interface AuditFields {

@@ -9,8 +9,12 @@ const CONTEXTS: { [T in MailTemplate]: MailContexts[T] } = {
   activation: { activationUrl: LINK },
   'account-exists': {},
   'email-change': { confirmUrl: LINK },
-  'email-changed': { newEmail: 'new.address@example.com' },
+  'email-changed': { newEmail: 'new.address@example.com', restoreUrl: LINK, restoreDays: '7' },
   'email-taken': {},
+  'password-reset': { resetUrl: LINK, expiresInMinutes: '60' },
+  'password-changed': {},
+  'sessions-ended': {},
+  'account-deleted': {},
 };
 const TEMPLATES = Object.keys(MAIL_TEMPLATES) as MailTemplate[];
 
@@ -91,7 +95,7 @@ describe('MailRenderer', () => {
 
     expect(html).not.toContain('<style');
     expect(html).toMatch(/<body style="margin: 0;padding: 0;background-color: #f3f4f6;/);
-    expect(html).toMatch(/<a class="button" href="[^"]+" style="[^"]*background-color: #1d4ed8/);
+    expect(html).toMatch(/<a class="button"[^>]*href="[^"]+"[^>]*style="[^"]*background-color: #1d4ed8/);
     expect(html).toMatch(/<p class="hint" style="margin: 0 0 16px;color: #4b5563;font-size: 14px;">/);
   });
 

@@ -125,7 +125,7 @@ describe('MailService', () => {
 
     const html = String(received[0].html);
     expect(html).not.toContain('<style');
-    expect(html).toMatch(/<a class="button" href="[^"]+" style="[^"]*background-color: #1d4ed8/);
+    expect(html).toMatch(/<a class="button"[^>]*href="[^"]+"[^>]*style="[^"]*background-color: #1d4ed8/);
   });
 
   it('writes in German to a de-AT recipient, subject included', async () => {

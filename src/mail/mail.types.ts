@@ -7,7 +7,12 @@ export interface MailContexts {
   /** The sign-in button appears only when a link is given. */
   'account-exists': { signInUrl?: string };
   'email-change': { confirmUrl: string };
-  'email-changed': { newEmail: string };
+  /** To the old address; the "this wasn't me" button appears only when a restore link is given. */
+  'email-changed': { newEmail: string; restoreUrl?: string; restoreDays?: string };
+  'password-reset': { resetUrl: string; expiresInMinutes: string };
+  'password-changed': Record<string, never>;
+  'sessions-ended': Record<string, never>;
+  'account-deleted': Record<string, never>;
   /** To an address's owner when another account asked to move to it: no link, nothing changed. */
   'email-taken': Record<string, never>;
 }
@@ -25,6 +30,10 @@ export const MAIL_TEMPLATES = {
   'account-exists': [],
   'email-change': ['confirmUrl'],
   'email-changed': ['newEmail'],
+  'password-reset': ['resetUrl', 'expiresInMinutes'],
+  'password-changed': [],
+  'sessions-ended': [],
+  'account-deleted': [],
   'email-taken': [],
 } as const satisfies { [T in MailTemplate]: readonly RequiredKeys<MailContexts[T]>[] };
 

@@ -2,7 +2,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { MailDev } from 'maildev';
 import { provisionPool } from '../../src/provisioning/provision-pool.ts';
 import { freePort } from '../../tools/child-process.ts';
-import { startMoto, type MotoServer } from '../../tools/moto.ts';
+import { installedMotoPython, startMoto } from '../../tools/moto.ts';
+import { startCognitoFidelity } from '../support/cognito-fidelity.ts';
 
 const LOOPBACK = '127.0.0.1';
 const REGION = 'eu-west-1';
@@ -55,16 +56,22 @@ async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
   }
 }
 
-function serviceEnv(apiUrl: string, port: number, moto: MotoServer, pool: LocalPool, mail: MailCatcher) {
+function serviceEnv(
+  apiUrl: string,
+  port: number,
+  cognitoEndpoint: string,
+  pool: LocalPool,
+  mail: MailCatcher,
+) {
   return {
     PORT: String(port),
     HOST: LOOPBACK,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    COGNITO_ENDPOINT: moto.endpoint,
+    COGNITO_ENDPOINT: cognitoEndpoint,
     // The emulator's keys: on AWS the service reads them from the issuer's URL.
-    COGNITO_JWKS_URL: `${moto.endpoint}/${pool.userPoolId}/.well-known/jwks.json`,
+    COGNITO_JWKS_URL: `${cognitoEndpoint}/${pool.userPoolId}/.well-known/jwks.json`,
     COGNITO_USER_POOL_ID: pool.userPoolId,
     COGNITO_BACKEND_CLIENT_ID: pool.backendClientId,
     COGNITO_FRONTEND_CLIENT_ID: pool.frontendClientId,
@@ -72,6 +79,12 @@ function serviceEnv(apiUrl: string, port: number, moto: MotoServer, pool: LocalP
     MAIL_FROM: 'cognito-accounts (local) <no-reply@localhost>',
     ACTIVATION_URL: `${apiUrl}/demo/activate.html?u={username}&t={token}`,
     EMAIL_CONFIRMATION_URL: `${apiUrl}/demo/confirm-email.html?u={username}&t={token}`,
+    PASSWORD_RESET_URL: `${apiUrl}/demo/reset-password.html?u={username}&t={token}`,
+    EMAIL_RESTORE_URL: `${apiUrl}/demo/restore-email.html?u={username}&t={token}`,
+    // Generous limits: trying the pages by hand must not end in an hour of 429s.
+    RATE_LIMIT_IP_PER_MINUTE: '600',
+    RATE_LIMIT_TARGET_PER_HOUR: '200',
+    RATE_LIMIT_USER_PER_MINUTE: '120',
     DEMO_PAGES: 'true',
     // Quiet unless asked: the banner is what a person needs to see.
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
@@ -96,12 +109,16 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
       },
     });
     stops.push(() => moto.stop());
+    // In front of moto, as in the e2e tests: sign-in by the verified email alias (moto knows only
+    // usernames) and Cognito's request limits. The service and the demo pages talk to it.
+    const fidelity = await startCognitoFidelity({ target: moto.endpoint, python: installedMotoPython() });
+    stops.push(() => fidelity.stop());
     const mail = await startMailCatcher();
     stops.push(mail.stop);
     const pool = await provisionLocalPool(moto.endpoint);
     const apiPort = port ?? (await freePort());
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
-    const env = serviceEnv(apiUrl, apiPort, moto, pool, mail);
+    const env = serviceEnv(apiUrl, apiPort, fidelity.endpoint, pool, mail);
     return { apiUrl, cognitoEndpoint: moto.endpoint, inboxUrl: mail.inboxUrl, pool, env, stop };
   } catch (error) {
     await stop();

@@ -11,7 +11,7 @@ import { startLocalStack, type LocalStack } from './local-stack.mts';
 
 const REAL_POOL_HINT =
   'Or run against a real user pool instead: set AWS_REGION, COGNITO_USER_POOL_ID, COGNITO_BACKEND_CLIENT_ID, ' +
-  'COGNITO_FRONTEND_CLIENT_ID, SMTP_URL, MAIL_FROM, ACTIVATION_URL and EMAIL_CONFIRMATION_URL (see .env.example).';
+  'COGNITO_FRONTEND_CLIENT_ID, SMTP_URL, MAIL_FROM, ACTIVATION_URL, EMAIL_CONFIRMATION_URL, PASSWORD_RESET_URL and EMAIL_RESTORE_URL (see .env.example).';
 
 const watch = process.argv.includes('--watch');
 const stops: (() => Promise<void>)[] = [];
@@ -37,7 +37,7 @@ function banner({ apiUrl, inboxUrl, cognitoEndpoint, pool }: LocalStack): string
   const rows = [
     ['API', apiUrl],
     ['Swagger UI', `${apiUrl}/docs`],
-    ['Account page', `${apiUrl}/demo/account.html`],
+    ['Demo pages', `${apiUrl}/demo/`],
     ['Inbox', inboxUrl],
     ['Cognito (moto)', cognitoEndpoint],
     ['User pool', pool.userPoolId],
@@ -51,8 +51,8 @@ function banner({ apiUrl, inboxUrl, cognitoEndpoint, pool }: LocalStack): string
     '',
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
     '',
-    `Sign up:  curl -H 'Content-Type: application/json' -d '{"email":"you@example.com"}' ${apiUrl}/accounts/signup`,
-    'then open the mail in the inbox and its link in a new tab. Ctrl-C stops everything.',
+    `Sign up on ${apiUrl}/demo/signup.html (or: curl -H 'Content-Type: application/json' -d '{"email":"you@example.com"}' ${apiUrl}/accounts/signup),`,
+    'then open the mail in the inbox; its button opens the link in a new tab. Ctrl-C stops everything.',
     '',
   ].join('\n');
 }

@@ -6,6 +6,8 @@ export const TEST_CONFIRMATION_URL = 'https://app.example.test/confirm-email?u={
 export const CONFIRMATION_LINK_PREFIX = 'https://app.example.test/confirm-email';
 /** The part of an activation link before its query, for `linkFrom(mail.text, ACTIVATION_LINK_PREFIX)`. */
 export const ACTIVATION_LINK_PREFIX = 'https://app.example.test/activate';
+export const RESET_LINK_PREFIX = 'https://app.example.test/reset-password';
+export const RESTORE_LINK_PREFIX = 'https://app.example.test/restore-email';
 
 export interface TestEnvInput {
   /** moto's endpoint, e.g. `http://127.0.0.1:41234`. */
@@ -37,6 +39,8 @@ export function testEnv({
     MAIL_FROM: TEST_MAIL_FROM,
     ACTIVATION_URL: TEST_ACTIVATION_URL,
     EMAIL_CONFIRMATION_URL: TEST_CONFIRMATION_URL,
+    PASSWORD_RESET_URL: `${RESET_LINK_PREFIX}?u={username}&t={token}`,
+    EMAIL_RESTORE_URL: `${RESTORE_LINK_PREFIX}?u={username}&t={token}`,
     LOG_LEVEL: 'warn',
     // Most specs send far more than a person would from one IP; the rate-limit spec turns this on.
     RATE_LIMIT_ENABLED: 'false',

@@ -20,6 +20,7 @@ export const COGNITO_OPERATIONS = [
   'AdminDeleteUserAttributes',
   'AdminDeleteUser',
   'GetUser',
+  'AdminUserGlobalSignOut',
 ] as const;
 
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];

@@ -15,6 +15,7 @@ import { MailBudget } from '../../rate-limit/mail-budget';
 import { AddressRegistry } from '../address-registry';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { buildLink } from '../links';
+import { EmailRestoreService, type RestoreLink } from './email-restore.service';
 import { isSpent, openEmailChange, sealEmailChange, SPENT } from './pending-email-change';
 
 /** The same whether or not the address is free: a signed-in user cannot test addresses with it. */
@@ -49,6 +50,7 @@ export class EmailChangeService implements OnModuleInit {
     private readonly handlers: JobHandlers,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly restores: EmailRestoreService,
     @Inject(COUNTER_STORE) private readonly counters: CounterStore,
     @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
     private readonly budget: MailBudget,
@@ -160,16 +162,28 @@ export class EmailChangeService implements OnModuleInit {
   }
 
   /**
-   * The change has happened by now, so a mail failure must not turn it into an error the user
-   * would retry (the link is spent): it is logged for operators instead.
+   * The change has happened by now, so a failure here must not turn it into an error the user
+   * would retry (the link is spent): it is logged for operators instead. The notice carries a "this
+   * wasn't me" link when its record could be stored, and goes without it otherwise.
    */
   private async noticeToOldAddress(
     { username, email: oldEmail, locale }: Account,
     newEmail: string,
   ): Promise<void> {
     if (!oldEmail || oldEmail === newEmail) return;
+    let restore: RestoreLink | undefined;
     try {
-      await this.mail.send({ to: oldEmail, template: 'email-changed', locale, context: { newEmail } });
+      restore = await this.restores.issueLink(username, oldEmail);
+    } catch (error) {
+      this.logger.warn(`No "this wasn't me" link for ${username}: ${(error as Error).name}`);
+    }
+    try {
+      await this.mail.send({
+        to: oldEmail,
+        template: 'email-changed',
+        locale,
+        context: { newEmail, ...restore },
+      });
       this.audit.record('email-change.notice-sent', { username });
     } catch (error) {
       this.logger.warn(`Email-changed notice not sent for ${username}: ${(error as Error).name}`);

@@ -1,17 +1,35 @@
-// Shared by the demo pages: calling this service's API and showing what it answered.
+// Shared by the demo pages: calling this service's API and Cognito, and saying what happened in plain words.
 
-/** Calls the API on this page's origin; resolves with `{ ok, status, body }` (body parsed from JSON, if any). */
+/** Calls the API on this page's origin; resolves with `{ ok, status, body, retryAfter }`. Never rejects. */
 export async function api(method, path, { body, token } = {}) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { ok: response.ok, status: response.status, body: text ? JSON.parse(text) : undefined };
+  try {
+    const response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    const retryAfter = Number(response.headers.get('retry-after') ?? 0);
+    return { ok: response.ok, status: response.status, body: parsed, retryAfter };
+  } catch {
+    return { ok: false, status: 0, body: undefined, retryAfter: 0 };
+  }
+}
+
+/** The page's settings: the frontend client, the Cognito endpoint, the password rules. */
+let config;
+export async function demoConfig() {
+  config ??= await (await fetch('config.json')).json();
+  return config;
 }
 
 /** The `u` (username) and `t` (token) parameters of a link from a mail. */
@@ -20,14 +38,98 @@ export function linkParameters() {
   return { username: query.get('u') ?? '', token: query.get('t') ?? '' };
 }
 
-/** The readable part of an error answer `{ statusCode, error, message, code? }`; `message` may be a list. */
-export function problem({ status, body }) {
-  const message = body?.message ?? body?.error ?? `HTTP ${status}`;
-  return Array.isArray(message) ? message.join('; ') : message;
+/** True when a link from a mail arrived without its parameters, or with them cut short. */
+export function linkLooksIncomplete({ username, token }) {
+  return !/^[0-9a-f-]{36}$/i.test(username) || !/^[A-Za-z0-9_-]{16,128}$/.test(token);
 }
 
-/** Shows `text` in a status element (`role="status"`), as an error or not. */
+export const INCOMPLETE_LINK =
+  'This link is incomplete. Open the whole link from the mail: if your mail app split it over two lines, copy all of it into the address bar.';
+
+const minutes = (seconds) => Math.max(1, Math.ceil(seconds / 60));
+
+/**
+ * What an error answer means for the person, and what to do next. `links` names the page's own
+ * wording for its link errors (`{ INVALID_RESET_LINK: '…' }`); everything else is common.
+ */
+export function explain(answer, links = {}) {
+  const code = answer.body?.code;
+  if (code && links[code]) return links[code];
+  if (answer.status === 0) return 'The service cannot be reached. Check your connection and try again.';
+  if (code === 'INVALID_PASSWORD')
+    return `This password is too weak. Choose one of ${config?.passwordRules ?? 'at least 12 characters, with upper- and lower-case letters, a digit and a symbol'}.`;
+  if (code === 'RATE_LIMITED')
+    return `Too many attempts for now. Please wait ${minutes(answer.retryAfter)} minute(s), then try again.`;
+  if (code === 'REAUTHENTICATION_REQUIRED')
+    return 'For your safety, this needs a fresh sign-in. Sign in again, then repeat what you were doing.';
+  if (code === 'UNAUTHENTICATED') return 'You are signed out. Sign in again to continue.';
+  if (code === 'EMAIL_TAKEN') return 'Another account uses this address already. Choose another one.';
+  if (answer.status === 503 || answer.status >= 500)
+    return 'Something went wrong on our side. Nothing was lost: please try again in a minute.';
+  if (answer.status === 400 && Array.isArray(answer.body?.message)) {
+    if (answer.body.message.some((m) => /^(username|token) /.test(m))) return INCOMPLETE_LINK;
+    if (answer.body.message.some((m) => m.startsWith('email'))) return 'Please enter a valid email address.';
+  }
+  return answer.body?.message && !Array.isArray(answer.body.message)
+    ? answer.body.message
+    : 'That did not work. Please check what you entered and try again.';
+}
+
+/** Shows `text` in a status element (`role="status"`), as an error or not; empty text hides it. */
 export function say(element, text, { error = false } = {}) {
   element.textContent = text;
   element.classList.toggle('error', error);
+}
+
+/** Shows the pool's password rules in every element marked `data-password-rules`. */
+export async function showPasswordRules() {
+  const { passwordRules } = await demoConfig();
+  for (const element of document.querySelectorAll('[data-password-rules]')) {
+    element.textContent = `At least ${passwordRules.replace(/^at least /, '')}.`;
+  }
+}
+
+/**
+ * Signs in through the frontend app client, the way any browser app can: InitiateAuth
+ * USER_PASSWORD_AUTH to the Cognito endpoint, with the email address or the username. Resolves with
+ * the access token; rejects with an Error whose message is meant for the person.
+ */
+export async function signIn(identifier, password) {
+  const { cognitoEndpoint, clientId } = await demoConfig();
+  let response;
+  try {
+    response = await fetch(cognitoEndpoint, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      },
+      body: JSON.stringify({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: identifier.trim(), PASSWORD: password },
+      }),
+    });
+  } catch {
+    throw new Error('The sign-in service cannot be reached. Check your connection and try again.');
+  }
+  const body = await response.json().catch(() => ({}));
+  const type = String(body.__type ?? '');
+  if (!response.ok) {
+    if (/NotAuthorized|UserNotFound/.test(type))
+      throw new Error(
+        'The email address, username or password is not right. Try again, or choose "Forgot password?".',
+      );
+    if (/PasswordResetRequired|UserNotConfirmed/.test(type))
+      throw new Error('This account is not activated yet: open the activation link from your mail.');
+    if (/TooManyRequests|LimitExceeded/.test(type))
+      throw new Error('Too many sign-in attempts. Please wait a few minutes, then try again.');
+    throw new Error('Signing in did not work. Please try again in a minute.');
+  }
+  if (!body.AuthenticationResult) {
+    if (body.ChallengeName === 'NEW_PASSWORD_REQUIRED')
+      throw new Error('This account is not activated yet: open the activation link from your mail.');
+    throw new Error(`Cognito asks for ${body.ChallengeName}, which this demo page does not handle.`);
+  }
+  return body.AuthenticationResult.AccessToken;
 }

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+/** Where the browser tests save their screenshots: the docs show them. */
+export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Banner {
+  api: string;
+  inbox: string;
+  cognito: string;
+}
+
+export interface Launch {
+  npm: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start` in its own process group, as a terminal runs it, without any Cognito configuration. */
+export function npmStart(): Launch {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('COGNITO_') && name !== 'PORT'),
+  );
+  const npm = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => (output += chunk.toString('utf8'));
+  npm.stdout?.on('data', keep);
+  npm.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  return { npm, output: () => output, exited };
+}
+
+/** The banner's URLs, once it is printed. */
+export async function bannerOf(launch: Launch, timeoutMs: number): Promise<Banner> {
+  const url = (label: string) =>
+    new RegExp(`^\\s+${label}\\s+(http\\S+)`, 'm').exec(launch.output())?.[1] ?? '';
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void launch.exited.then(() => (gone = true));
+  while (!launch.output().includes('Ctrl-C stops everything')) {
+    if (gone || Date.now() > deadline) throw new Error(`npm start printed no banner:\n${launch.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { api: url('API'), inbox: url('Inbox'), cognito: url('Cognito \\(moto\\)') };
+}
+
+/** What Ctrl-C in the terminal does: SIGINT to the whole foreground process group. */
+export function pressCtrlC(launch: Launch): Promise<number | null> {
+  if (launch.npm.exitCode === null && launch.npm.pid) process.kill(-launch.npm.pid, 'SIGINT');
+  return launch.exited;
+}
+
+/** Waits until the element shows exactly `text`; on timeout, fails showing what it shows instead. */
+export async function expectText(locator: Locator, text: string): Promise<void> {
+  try {
+    await locator.and(locator.page().getByText(text, { exact: true })).waitFor();
+  } catch {
+    expect(await locator.textContent()).toBe(text);
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Opens the newest mail with this subject in the inbox and returns its button's link, checking that
+ * the button opens a new tab (the inbox shows mail in a frame that pages may refuse to fill).
+ */
+export async function linkInMail(
+  page: Page,
+  inbox: string,
+  subject: string,
+  button: string,
+  shot?: string,
+): Promise<string> {
+  await waitForNewMail(inbox, subject);
+  await page.goto(inbox);
+  await page.getByText(subject).first().click();
+  const link = page.frameLocator('iframe[title="Email HTML content"]').getByRole('link', { name: button });
+  const href = await link.getAttribute('href');
+  expect(await link.getAttribute('target')).toBe('_blank');
+  if (shot) await screenshot(page, shot);
+  if (!href) throw new Error(`the "${subject}" mail has no "${button}" link`);
+  return href;
+}
+
+/** Mails seen so far per subject: each linkInMail waits for one more than the last time. */
+const seen = new Map<string, number>();
+
+/** Waits (through the inbox's REST API) until one more mail with this subject has arrived. */
+async function waitForNewMail(inbox: string, subject: string, timeoutMs = 15_000): Promise<void> {
+  const wanted = (seen.get(subject) ?? 0) + 1;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mails = (await (await fetch(`${inbox}/api/email`)).json()) as { subject: string }[];
+    const count = mails.filter((mail) => mail.subject === subject).length;
+    if (count >= wanted) {
+      seen.set(subject, count);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no new "${subject}" mail after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The link with its token cut short, as a mail client that breaks long lines leaves it. */
+export const cutOff = (link: string): string => link.slice(0, -20);
