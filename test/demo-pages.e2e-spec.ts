@@ -34,6 +34,12 @@ describe('demo pages (DEMO_PAGES)', () => {
     expect(res.statusCode).toBe(404);
   });
 
+  it('leads / to the API documentation without them', async () => {
+    const root = await stack.app.inject({ method: 'GET', url: '/' });
+    expect(root.statusCode).toBe(302);
+    expect(root.headers.location).toBe('/docs');
+  });
+
   describe('with DEMO_PAGES=true', () => {
     let demo: NestFastifyApplication;
 
