@@ -16,11 +16,7 @@ import {
   mfaDefinition,
   userPoolDefinition,
 } from '../src/provisioning/user-pool.definition';
-import {
-  FIDELITY_COUNTS_PATH,
-  startCognitoFidelity,
-  type CognitoFidelity,
-} from './support/cognito-fidelity';
+import { FIDELITY_COUNTS_PATH, startCognitoFidelity, type CognitoFidelity } from './support/cognito-fidelity';
 import { CognitoModelValidator, loadCognitoModel } from './support/cognito-model';
 
 import { createPool, jwksUrl, listUsersByEmail, type TestPool } from './support/cognito-pool';
