@@ -193,7 +193,11 @@ export function configureApp(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   if (app.get<ConfigType<typeof demoConfig>>(demoConfig.KEY).pagesEnabled) serveDemoPages(app);
   // Without the demo pages, the root leads to the API's documentation rather than a 404.
-  else app.getHttpAdapter().getInstance().get('/', (_request, reply) => reply.redirect('/docs', 302));
+  else
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .get('/', (_request, reply) => reply.redirect('/docs', 302));
 }
 
 /**

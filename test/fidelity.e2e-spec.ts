@@ -16,13 +16,8 @@ import {
   mfaDefinition,
   userPoolDefinition,
 } from '../src/provisioning/user-pool.definition';
-import {
-  CognitoModelValidator,
-  FIDELITY_COUNTS_PATH,
-  loadCognitoModel,
-  startCognitoFidelity,
-  type CognitoFidelity,
-} from './support/cognito-fidelity';
+import { FIDELITY_COUNTS_PATH, startCognitoFidelity, type CognitoFidelity } from './support/cognito-fidelity';
+import { CognitoModelValidator, loadCognitoModel } from './support/cognito-model';
 
 import { createPool, jwksUrl, listUsersByEmail, type TestPool } from './support/cognito-pool';
 import { installedMotoPython, startMoto, type MotoServer } from '../tools/moto';

@@ -2,20 +2,9 @@ import { Test } from '@nestjs/testing';
 import type * as ConfigModuleFile from './config.module';
 import type * as ConfigurationFile from './configuration';
 import * as validation from './env.validation';
+import { VALID_ENVIRONMENT } from './valid-environment.fixture';
 
-const VALID = {
-  AWS_REGION: 'eu-west-1',
-  COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
-  COGNITO_BACKEND_CLIENT_ID: '1example23456789backend0000',
-  COGNITO_FRONTEND_CLIENT_ID: '1example23456789frontend000',
-  SMTP_URL: 'smtp://user:pass@smtp.example.com:587',
-  MAIL_FROM: 'Example App <no-reply@example.com>',
-  ACTIVATION_URL: 'https://app.example.com/activate?u={username}&t={token}',
-  EMAIL_CONFIRMATION_URL: 'https://app.example.com/confirm-email?u={username}&t={token}',
-  PASSWORD_RESET_URL: 'https://app.example.com/reset-password?u={username}&t={token}',
-  EMAIL_RESTORE_URL: 'https://app.example.com/restore-email?u={username}&t={token}',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-};
+const VALID = { ...VALID_ENVIRONMENT, REDIS_URL: 'redis://127.0.0.1:6379' };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the environment is set */
 describe('configuration', () => {

@@ -41,10 +41,16 @@ function environment(): EnvironmentVariables {
   return validated.env;
 }
 
-export const appConfig = registerAs('app', () => {
-  const { PORT, HOST, LOG_LEVEL, CORS_ORIGINS } = environment();
-  return { port: PORT, host: HOST, logLevel: LOG_LEVEL, corsOrigins: CORS_ORIGINS?.split(',') ?? [] };
-});
+/** A typed slice of the validated environment, injected as `ConfigType<typeof slice>`. */
+const slice = <T extends Record<string, unknown>>(name: string, read: (e: EnvironmentVariables) => T) =>
+  registerAs(name, () => read(environment()));
+
+export const appConfig = slice('app', (e) => ({
+  port: e.PORT,
+  host: e.HOST,
+  logLevel: e.LOG_LEVEL,
+  corsOrigins: e.CORS_ORIGINS?.split(',') ?? [],
+}));
 
 /**
  * Fastify's `trustProxy` from TRUST_PROXY. Read before Nest's application exists (the adapter is
@@ -64,50 +70,41 @@ export function trustProxySetting(value: string): TrustProxy {
   return value.split(',');
 }
 
-export const rateLimitConfig = registerAs('rateLimit', () => {
-  const e = environment();
-  return {
-    enabled: e.RATE_LIMIT_ENABLED,
-    ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
-    mailsPerAddressPerHour: e.RATE_LIMIT_TARGET_PER_HOUR,
-    userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
-    adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
-  };
-});
+export const rateLimitConfig = slice('rateLimit', (e) => ({
+  enabled: e.RATE_LIMIT_ENABLED,
+  ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
+  mailsPerAddressPerHour: e.RATE_LIMIT_TARGET_PER_HOUR,
+  userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+  adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
+}));
 
 /** Where state shared by every instance lives (rate-limit counters, the signup lock): memory, or Redis. */
-export const coordinationConfig = registerAs('coordination', () => {
-  const e = environment();
-  return {
-    redisUrl: e.REDIS_URL,
-    addressClaimTtlMs: e.ADDRESS_CLAIM_MINUTES * 60_000,
-    lockLeaseMs: e.LOCK_LEASE_MS,
-  };
-});
+export const coordinationConfig = slice('coordination', (e) => ({
+  redisUrl: e.REDIS_URL,
+  addressClaimTtlMs: e.ADDRESS_CLAIM_MINUTES * 60_000,
+  lockLeaseMs: e.LOCK_LEASE_MS,
+}));
 
 /** What the access-token guard asks of a sign-in beyond a valid token. */
-export const authConfig = registerAs('auth', () => ({
-  recentSignInMaxAgeMs: environment().RECENT_AUTH_MAX_AGE_MINUTES * 60_000,
+export const authConfig = slice('auth', (e) => ({
+  recentSignInMaxAgeMs: e.RECENT_AUTH_MAX_AGE_MINUTES * 60_000,
 }));
 
 /** The job queue: QUEUE_ENGINE, else BullMQ on REDIS_URL when set, else in this process. */
-export const jobsConfig = registerAs('jobs', () => {
-  const e = environment();
-  return {
-    engine: e.QUEUE_ENGINE ?? (e.REDIS_URL ? 'bullmq' : 'memory'),
-    redisUrl: e.REDIS_URL,
-    /** The SQS engine's queue (QUEUE_ENGINE=sqs), in the service's region. */
-    queueUrl: e.JOBS_QUEUE_URL,
-    region: e.AWS_REGION,
-    concurrency: e.JOB_CONCURRENCY,
-    lockMs: e.JOB_LOCK_MS,
-    retry: {
-      backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
-      backoffMaxMs: e.JOB_BACKOFF_MAX_MS,
-      horizonMs: e.JOB_RETRY_HORIZON_HOURS * 3_600_000,
-    },
-  };
-});
+export const jobsConfig = slice('jobs', (e) => ({
+  engine: e.QUEUE_ENGINE ?? (e.REDIS_URL ? 'bullmq' : 'memory'),
+  redisUrl: e.REDIS_URL,
+  /** The SQS engine's queue (QUEUE_ENGINE=sqs), in the service's region. */
+  queueUrl: e.JOBS_QUEUE_URL,
+  region: e.AWS_REGION,
+  concurrency: e.JOB_CONCURRENCY,
+  lockMs: e.JOB_LOCK_MS,
+  retry: {
+    backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
+    backoffMaxMs: e.JOB_BACKOFF_MAX_MS,
+    horizonMs: e.JOB_RETRY_HORIZON_HOURS * 3_600_000,
+  },
+}));
 
 /** The HTTP server's limits; like TRUST_PROXY, read before Nest's application exists. */
 export const httpLimitsFromEnvironment = () => {
@@ -120,36 +117,30 @@ export const httpLimitsFromEnvironment = () => {
   };
 };
 
-export const cognitoConfig = registerAs('cognito', () => {
-  const e = environment();
-  return {
-    region: e.AWS_REGION,
-    userPoolId: e.COGNITO_USER_POOL_ID,
-    backendClientId: e.COGNITO_BACKEND_CLIENT_ID,
-    frontendClientId: e.COGNITO_FRONTEND_CLIENT_ID,
-    endpoint: e.COGNITO_ENDPOINT,
-    jwksUrl: e.COGNITO_JWKS_URL,
-    timeoutMs: e.COGNITO_TIMEOUT_MS,
-    maxAttempts: e.COGNITO_MAX_ATTEMPTS,
-    quotas: e.COGNITO_QUOTAS,
-    quotaMargin: e.COGNITO_QUOTA_MARGIN_PERCENT / 100,
-  };
-});
+export const cognitoConfig = slice('cognito', (e) => ({
+  region: e.AWS_REGION,
+  userPoolId: e.COGNITO_USER_POOL_ID,
+  backendClientId: e.COGNITO_BACKEND_CLIENT_ID,
+  frontendClientId: e.COGNITO_FRONTEND_CLIENT_ID,
+  endpoint: e.COGNITO_ENDPOINT,
+  jwksUrl: e.COGNITO_JWKS_URL,
+  timeoutMs: e.COGNITO_TIMEOUT_MS,
+  maxAttempts: e.COGNITO_MAX_ATTEMPTS,
+  quotas: e.COGNITO_QUOTAS,
+  quotaMargin: e.COGNITO_QUOTA_MARGIN_PERCENT / 100,
+}));
 
-export const mailConfig = registerAs('mail', () => {
-  const e = environment();
-  return {
-    transport: e.MAIL_TRANSPORT,
-    smtpUrl: e.SMTP_URL,
-    from: e.MAIL_FROM,
-    timeoutMs: e.SMTP_TIMEOUT_MS,
-    ses: {
-      region: e.AWS_REGION,
-      configurationSet: e.SES_CONFIGURATION_SET,
-      tags: parseTags(e.SES_TAGS),
-    },
-  };
-});
+export const mailConfig = slice('mail', (e) => ({
+  transport: e.MAIL_TRANSPORT,
+  smtpUrl: e.SMTP_URL,
+  from: e.MAIL_FROM,
+  timeoutMs: e.SMTP_TIMEOUT_MS,
+  ses: {
+    region: e.AWS_REGION,
+    configurationSet: e.SES_CONFIGURATION_SET,
+    tags: parseTags(e.SES_TAGS),
+  },
+}));
 
 /** `app=accounts,env=prod` as SES message tags. */
 export const parseTags = (tags: string | undefined): { Name: string; Value: string }[] =>
@@ -158,39 +149,32 @@ export const parseTags = (tags: string | undefined): { Name: string; Value: stri
     return { Name, Value };
   });
 
-export const linksConfig = registerAs('links', () => {
-  const e = environment();
-  return {
-    activation: e.ACTIVATION_URL,
-    activationTtlMs: e.ACTIVATION_TTL_HOURS * 3_600_000,
-    emailConfirmation: e.EMAIL_CONFIRMATION_URL,
-    emailConfirmationTtlMs: e.EMAIL_CONFIRMATION_TTL_HOURS * 3_600_000,
-    passwordReset: e.PASSWORD_RESET_URL,
-    passwordResetTtlMs: e.PASSWORD_RESET_TTL_MINUTES * 60_000,
-    emailRestore: e.EMAIL_RESTORE_URL,
-    emailRestoreTtlMs: e.EMAIL_RESTORE_TTL_DAYS * 86_400_000,
-  };
-});
+export const linksConfig = slice('links', (e) => ({
+  activation: e.ACTIVATION_URL,
+  activationTtlMs: e.ACTIVATION_TTL_HOURS * 3_600_000,
+  emailConfirmation: e.EMAIL_CONFIRMATION_URL,
+  emailConfirmationTtlMs: e.EMAIL_CONFIRMATION_TTL_HOURS * 3_600_000,
+  passwordReset: e.PASSWORD_RESET_URL,
+  passwordResetTtlMs: e.PASSWORD_RESET_TTL_MINUTES * 60_000,
+  emailRestore: e.EMAIL_RESTORE_URL,
+  emailRestoreTtlMs: e.EMAIL_RESTORE_TTL_DAYS * 86_400_000,
+}));
 
 /**
  * Prometheus metrics: collected when METRICS_ENABLED or METRICS_PORT is set; served on the API's
  * /metrics, or only on METRICS_PORT when that is set. Readiness limits live here too.
  */
-export const operationsConfig = registerAs('operations', () => {
-  const e = environment();
-  const port = e.METRICS_PORT;
-  return {
-    metricsEnabled: e.METRICS_ENABLED || port !== undefined,
-    metricsPort: port,
-    host: e.HOST,
-    readyMaxQueueBacklog: e.READY_MAX_QUEUE_BACKLOG,
-  };
-});
+export const operationsConfig = slice('operations', (e) => ({
+  metricsEnabled: e.METRICS_ENABLED || e.METRICS_PORT !== undefined,
+  metricsPort: e.METRICS_PORT,
+  host: e.HOST,
+  readyMaxQueueBacklog: e.READY_MAX_QUEUE_BACKLOG,
+}));
 
 /** Who may use the admin API: members of one Cognito group. */
-export const adminConfig = registerAs('admin', () => ({ group: environment().ADMIN_GROUP }));
+export const adminConfig = slice('admin', (e) => ({ group: e.ADMIN_GROUP }));
 
-export const demoConfig = registerAs('demo', () => ({ pagesEnabled: environment().DEMO_PAGES }));
+export const demoConfig = slice('demo', (e) => ({ pagesEnabled: e.DEMO_PAGES }));
 
 export const configSlices = [
   appConfig,

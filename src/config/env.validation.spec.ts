@@ -1,33 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateEnvironment } from './env.validation';
-
-const REQUIRED = [
-  'AWS_REGION',
-  'COGNITO_USER_POOL_ID',
-  'COGNITO_BACKEND_CLIENT_ID',
-  'COGNITO_FRONTEND_CLIENT_ID',
-  'SMTP_URL',
-  'MAIL_FROM',
-  'ACTIVATION_URL',
-  'EMAIL_CONFIRMATION_URL',
-  'PASSWORD_RESET_URL',
-  'EMAIL_RESTORE_URL',
-] as const;
-
-const VALID: Record<(typeof REQUIRED)[number], string> = {
-  AWS_REGION: 'eu-west-1',
-  COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
-  COGNITO_BACKEND_CLIENT_ID: '1example23456789backend0000',
-  COGNITO_FRONTEND_CLIENT_ID: '1example23456789frontend000',
-  SMTP_URL: 'smtp://user:pass@smtp.example.com:587',
-  MAIL_FROM: 'Example App <no-reply@example.com>',
-  ACTIVATION_URL: 'https://app.example.com/activate?u={username}&t={token}',
-  // Required once the email-change flow lands; ignored as an unknown variable before.
-  EMAIL_CONFIRMATION_URL: 'https://app.example.com/confirm-email?u={username}&t={token}',
-  PASSWORD_RESET_URL: 'https://app.example.com/reset-password?u={username}&t={token}',
-  EMAIL_RESTORE_URL: 'https://app.example.com/restore-email?u={username}&t={token}',
-};
+import { REQUIRED_VARIABLES as REQUIRED, VALID_ENVIRONMENT as VALID } from './valid-environment.fixture';
 
 /** The message validateEnvironment throws for `raw`; fails the test if it does not throw. */
 function failureFor(raw: Record<string, unknown>): string {

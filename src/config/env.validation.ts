@@ -1,53 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
-import { ClassConstructor, plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  validateSync,
-  ValidateBy,
-  ValidationError,
-} from 'class-validator';
-
-const LINK_TEMPLATE = /^https?:\/\/.*\{username\}.*\{token\}|^https?:\/\/.*\{token\}.*\{username\}/;
-const toInt = ({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value));
-const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value === undefined ? undefined : value;
-
-/** An optional whole number within bounds (given as a string in the environment). */
-const OptionalInt = (min: number, max: number) =>
-  applyDecorators(IsOptional(), Transform(toInt), IsInt(), Min(min), Max(max));
-
-/** An optional `true` or `false`. */
-const OptionalBool = () =>
-  applyDecorators(IsOptional(), Transform(toBool), IsBoolean({ message: '$property must be true or false' }));
-
-/**
- * A pool id starts with its region (`eu-west-1_AbC123`): one from another region than AWS_REGION is a
- * copy-paste slip that would otherwise show only as every token refused and every call failing.
- */
-const InRegionOfAwsRegion = () =>
-  ValidateBy({
-    name: 'inRegionOfAwsRegion',
-    validator: {
-      validate: (value: unknown, args) => {
-        const region = (args?.object as { AWS_REGION?: unknown }).AWS_REGION;
-        if (typeof value !== 'string' || typeof region !== 'string') return true;
-        return value.split('_')[0] === region;
-      },
-      defaultMessage: (args) =>
-        `COGNITO_USER_POOL_ID ${String(args?.value)} is a pool of region ${String(args?.value).split('_')[0]}, ` +
-        `but AWS_REGION is ${String((args?.object as { AWS_REGION?: unknown }).AWS_REGION)}`,
-    },
-  });
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
+import { InRegionOfAwsRegion, LINK_TEMPLATE, OptionalBool, OptionalInt } from './env.decorators';
+import { validateVariables } from './validate-variables';
 
 /** Every environment variable the service reads. Validated once at boot. */
 export class EnvironmentVariables {
@@ -299,35 +252,7 @@ export class EnvironmentVariables {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
-function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) => {
-    if (error.value === undefined) return [`${error.property} is required`];
-    return Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
-    );
-  });
-}
-
 /** ConfigModule's validate hook: returns the typed, defaulted variables or throws one error listing every problem. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   return validateVariables(EnvironmentVariables, raw);
-}
-
-/** Validates `raw` against an environment schema class; shared by the service and `npm run provision`. */
-export function validateVariables<T extends object>(
-  schema: ClassConstructor<T>,
-  raw: Record<string, unknown>,
-): T {
-  // A variable set to the empty string (`PORT=` in a unit or compose file) counts as unset.
-  const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
-  const env = plainToInstance(schema, given, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new Error(
-      `Invalid configuration:\n${describe(errors)
-        .map((line) => `  - ${line}`)
-        .join('\n')}`,
-    );
-  }
-  return env;
 }

@@ -1,6 +1,7 @@
 import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { IsOptional, Matches, ValidateIf } from 'class-validator';
-import { EnvironmentVariables, validateVariables } from './env.validation';
+import { EnvironmentVariables } from './env.validation';
+import { validateVariables } from './validate-variables';
 
 export const DEFAULT_POOL_NAME = 'cognito-accounts';
 

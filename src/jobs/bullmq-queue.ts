@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { randomUUID } from 'node:crypto';
-import type { JobDefinition, QueuedJob } from './job';
+import { runInRequest } from '../logging/request-context';
+import { queuedJob, type JobDefinition, type QueuedJob } from './job';
 import { JobFailures } from './job-failures';
 import { JobHandlers, JobQueue, type QueueDepth } from './job-queue';
 import { RetryPolicy } from './retry-policy';
@@ -9,6 +9,19 @@ import { RetryPolicy } from './retry-policy';
 const QUEUE_NAME = 'cognito-accounts';
 /** Completed jobs kept for inspection; failed ones stay until an operator removes them (dead letters). */
 const COMPLETED_KEPT = 1_000;
+/**
+ * How long shutdown waits for running jobs and a clean goodbye to Redis. BullMQ's close waits on
+ * Redis for as long as it is down; a job cut off here is run again once its lock lapses.
+ */
+const CLOSE_TIMEOUT_MS = 5_000;
+/** After the timeout, how long cutting the connections may take before shutdown goes on anyway. */
+const DISCONNECT_TIMEOUT_MS = 1_000;
+
+/** What a job holds in Redis: the payload, and the request that queued it. */
+interface JobData {
+  payload: object;
+  requestId?: string;
+}
 
 export interface BullMqOptions {
   redisUrl: string;
@@ -49,7 +62,9 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       settings: { backoffStrategy: (attemptsMade: number) => this.policy.delayAfter(attemptsMade) },
     });
     this.worker.on('failed', (job, error) => {
-      if (job && this.isFinal(job, error)) this.failures.deadLettered(toQueued(job), job.attemptsMade, error);
+      if (!job || !this.isFinal(job, error)) return;
+      const queued = toQueued(job);
+      runInRequest(queued.requestId, () => this.failures.deadLettered(queued, job.attemptsMade, error));
     });
     this.worker.on('error', (error) => this.logger.error(`BullMQ worker: ${error.message}`));
     // Without a listener, a lost Redis connection is printed raw for every reconnect attempt.
@@ -57,8 +72,10 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   async enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void> {
-    await this.queue.add(job.name, payload, {
-      jobId: randomUUID(),
+    const { id, requestId } = queuedJob(job.name, payload);
+    const data: JobData = { payload, requestId };
+    await this.queue.add(job.name, data, {
+      jobId: id,
       attempts: this.policy.maxAttempts,
       backoff: { type: 'custom' },
       removeOnComplete: COMPLETED_KEPT,
@@ -73,20 +90,38 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     return { waiting: total, oldestAgeMs: oldest ? Date.now() - oldest.timestamp : 0 };
   }
 
-  /** Lets running jobs finish (a job cut off here is run again by another instance), then disconnects. */
+  /**
+   * Lets running jobs finish (a job cut off here is run again by another instance), then
+   * disconnects; with Redis out of reach, gives up waiting after CLOSE_TIMEOUT_MS and cuts the
+   * connections, so that the process can exit.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.worker.close();
-    await this.queue.close();
+    const closing = (async () => {
+      await this.worker.close();
+      await this.queue.close();
+    })();
+    if (await settlesWithin(closing, CLOSE_TIMEOUT_MS)) return;
+    this.logger.warn(
+      `BullMQ did not close within ${CLOSE_TIMEOUT_MS} ms (Redis unreachable?): disconnecting`,
+    );
+    const cut = Promise.allSettled([this.worker.disconnect(), this.queue.disconnect()]);
+    await settlesWithin(cut, DISCONNECT_TIMEOUT_MS);
   }
 
-  private async process(job: Job): Promise<void> {
+  /** Runs a job as part of the request that queued it. */
+  private process(job: Job): Promise<void> {
+    const queued = toQueued(job);
+    return runInRequest(queued.requestId, () => this.run(job, queued));
+  }
+
+  private async run(job: Job, queued: QueuedJob): Promise<void> {
     try {
-      await this.handlers.run(toQueued(job), job.attemptsMade + 1);
+      await this.handlers.run(queued, job.attemptsMade + 1);
     } catch (error) {
       // Not an outage: running it again would fail the same way.
       if (!RetryPolicy.isTransient(error)) throw new UnrecoverableError(failureMessage(error));
       const delay = this.policy.delayAfter(job.attemptsMade + 1);
-      this.failures.retrying(toQueued(job), job.attemptsMade + 1, delay, error);
+      this.failures.retrying(queued, job.attemptsMade + 1, delay, error);
       throw error;
     }
   }
@@ -96,6 +131,24 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 }
 
-const toQueued = (job: Job): QueuedJob => ({ id: job.id ?? '', name: job.name, payload: job.data as object });
+const toQueued = (job: Job): QueuedJob => {
+  const { payload, requestId } = job.data as JobData;
+  return { id: job.id ?? '', name: job.name, payload, requestId };
+};
+
+/** Whether `promise` settled (either way) within `ms`; it is left to settle, or not, after that. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const failureMessage = (error: unknown) => (error instanceof Error ? error.name : 'Error');

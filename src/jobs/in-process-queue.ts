@@ -1,6 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { JobDefinition, QueuedJob } from './job';
+import { runInRequest } from '../logging/request-context';
+import { queuedJob, type JobDefinition, type QueuedJob } from './job';
 import { JobFailures } from './job-failures';
 import { JobHandlers, JobQueue, type QueueDepth } from './job-queue';
 import { RetryPolicy } from './retry-policy';
@@ -40,7 +40,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void> {
     const at = this.now();
     this.waiting.push({
-      job: { id: randomUUID(), name: job.name, payload },
+      job: queuedJob(job.name, payload),
       attempt: 1,
       enqueuedAt: at,
       dueAt: at,
@@ -78,7 +78,8 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       const index = this.waiting.findIndex((entry) => entry.dueAt <= now);
       if (index < 0) break;
       const [entry] = this.waiting.splice(index, 1);
-      const run = this.run(entry).finally(() => {
+      // As part of the request that queued the job, not of whichever one woke the queue.
+      const run = runInRequest(entry.job.requestId, () => this.run(entry)).finally(() => {
         this.running.delete(run);
         if (this.running.size === 0) this.idle?.();
         this.pump();

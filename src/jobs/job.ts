@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { currentRequestId } from '../logging/request-context';
+
 /**
  * A job: work that a request hands over to run after the answer, e.g. the Cognito look-up, writes
  * and mail of a signup. A job carries no secret (an address, a locale, a kind, a username): tokens
@@ -26,4 +29,14 @@ export interface QueuedJob {
   id: string;
   name: string;
   payload: object;
+  /** The request that queued the job: its log and audit lines carry this id too. An id, not a secret. */
+  requestId?: string;
 }
+
+/** A new job of kind `name`, queued by the request being served (if any). */
+export const queuedJob = (name: string, payload: object): QueuedJob => ({
+  id: randomUUID(),
+  name,
+  payload,
+  requestId: currentRequestId(),
+});

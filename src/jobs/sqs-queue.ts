@@ -6,9 +6,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '../common/errors';
-import type { JobDefinition, QueuedJob } from './job';
+import { queuedJob, type JobDefinition } from './job';
 import { JobQueue, type QueueDepth } from './job-queue';
 
 /** The longest visibility timeout SQS accepts: a retry never waits longer than this. */
@@ -41,7 +40,7 @@ export class SqsJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   async enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void> {
-    const body: QueuedJob = { id: randomUUID(), name: job.name, payload };
+    const body = queuedJob(job.name, payload);
     await this.call(() =>
       this.client.send(
         new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body) }),

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { runInRequest } from '../logging/request-context';
 import type { QueuedJob } from './job';
 import { failureReason, JobFailures } from './job-failures';
 import { JobHandlers } from './job-queue';
@@ -43,10 +44,15 @@ export class SqsJobWorker {
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   }
 
-  private async process(record: SQSRecord): Promise<Outcome> {
+  /** Runs one message's job as part of the request that queued it (an unreadable one: of none). */
+  private process(record: SQSRecord): Promise<Outcome> {
+    const job = parseJob(record);
+    return runInRequest(job?.requestId, () => this.run(record, job));
+  }
+
+  private async run(record: SQSRecord, job: QueuedJob | undefined): Promise<Outcome> {
     const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
     const firstRunAt = Number(record.attributes.ApproximateFirstReceiveTimestamp) || this.now();
-    const job = parseJob(record);
     try {
       if (!job) throw new TypeError('Unreadable job message');
       await this.handlers.run(job, attempt);

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_NAME, findTemplatesDir, MailRenderer } from './mail-renderer';
+import { hrefs } from './hrefs.fixture';
 import { MAIL_TEMPLATES, MailContexts, MailTemplate } from './mail.types';
 
 const LINK = 'https://app.example.com/activate?u=a&t=b';
@@ -230,14 +231,3 @@ describe('MailRenderer', () => {
     });
   });
 });
-
-/** Link targets as a browser reads them: attribute values with their character references decoded. */
-function hrefs(html: string): string[] {
-  return [...html.matchAll(/href="([^"]*)"/g)].map(([, value]) =>
-    value
-      .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-      .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, '&'),
-  );
-}

@@ -6,6 +6,7 @@ import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { MailUnavailableError } from '../common/errors';
 import { mailConfig } from '../config/configuration';
+import { hrefs } from './hrefs.fixture';
 import { MailModule } from './mail.module';
 import { MailService } from './mail.service';
 
@@ -206,14 +207,3 @@ describe('MailService', () => {
     }
   });
 });
-
-/** Link targets as a browser reads them: attribute values with their character references decoded. */
-function hrefs(html: string): string[] {
-  return [...html.matchAll(/href="([^"]*)"/g)].map(([, value]) =>
-    value
-      .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-      .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, '&'),
-  );
-}

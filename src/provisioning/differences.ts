@@ -5,37 +5,25 @@ import type {
   UserPoolClientType,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { isDeepStrictEqual } from 'node:util';
 import { CUSTOM_ATTRIBUTES } from '../cognito/attributes.ts';
+import { CLIENT_ROLES, clientDifferences, type ClientRole } from './client-differences.ts';
+import { differs, POOL, sameKeysAs, sorted, type Difference } from './difference.ts';
 import {
   adminGroupDefinition,
-  backendClientDefinition,
-  frontendClientDefinition,
   emailDefinition,
   mfaDefinition,
   userPoolDefinition,
   type SesSender,
 } from './user-pool.definition.ts';
 
+// Provisioning reads every comparison from here; the clients' and the shared pieces live beside it.
+export { CLIENT_ROLES, CLIENTS, clientDifferences, type ClientRole } from './client-differences.ts';
+export { formatDifference, pick, POOL, remedy, type Difference } from './difference.ts';
+
 /*
  * What differs between a pool as Cognito describes it and the design, and whether provisioning can
  * change it or only a new pool (or client) can. Pure: no SDK calls.
  */
-
-/** One way in which a pool or app client differs from the design. */
-export interface Difference {
-  /** `pool`, `backend client` or `frontend client`. */
-  where: string;
-  what: string;
-  expected: unknown;
-  actual: unknown;
-  /** Whether provisioning can fix it; if not, the pool or client must be created again. */
-  fixable: boolean;
-}
-
-export const CLIENTS = { backend: backendClientDefinition, frontend: frontendClientDefinition };
-export type ClientRole = keyof typeof CLIENTS;
-export const CLIENT_ROLES = Object.keys(CLIENTS) as ClientRole[];
 
 type MfaState = Pick<GetUserPoolMfaConfigCommandOutput, 'MfaConfiguration' | 'SoftwareTokenMfaConfiguration'>;
 
@@ -48,36 +36,8 @@ export interface PoolState {
   adminGroup: GroupType | undefined;
 }
 
-/** The entries of `source` under `keys` that are set. */
-export function pick<T extends object, K extends PropertyKey>(
-  source: T,
-  keys: readonly K[],
-): Partial<Pick<T, Extract<K, keyof T>>> {
-  const entries = Object.entries(source).filter(
-    ([key, value]) => value !== undefined && (keys as readonly PropertyKey[]).includes(key),
-  );
-  return Object.fromEntries(entries) as Partial<Pick<T, Extract<K, keyof T>>>;
-}
-
-/** Only the keys the design sets, so settings the design says nothing about never count as differences. */
-const sameKeysAs = (design: object, actual: object | undefined) =>
-  actual && pick(actual, Object.keys(design));
-
-const sorted = (values: readonly string[] | undefined) => [...(values ?? [])].sort();
-
-function differs(
-  where: string,
-  what: string,
-  expected: unknown,
-  actual: unknown,
-  fixable = true,
-): Difference[] {
-  return isDeepStrictEqual(expected, actual) ? [] : [{ where, what, expected, actual, fixable }];
-}
-
 // The comparisons are pure; each covers the part of the pool that one API call fixes.
 
-export const POOL = 'pool';
 const poolDesign = () => userPoolDefinition('');
 
 /**
@@ -247,88 +207,6 @@ export function mfaDifferences(mfa: MfaState): Difference[] {
   ];
 }
 
-/** Entries one list has and the other has not, as one difference each way. */
-function listDifferences(
-  where: string,
-  phrases: { extra: string; missing: string },
-  expected: readonly string[],
-  actual: readonly string[],
-): Difference[] {
-  const extra = actual.filter((item) => !expected.includes(item));
-  const missing = expected.filter((item) => !actual.includes(item));
-  const difference = (phrase: string, items: string[]): Difference[] =>
-    items.length === 0
-      ? []
-      : [
-          {
-            where,
-            what: `${phrase} ${items.join(', ')}`,
-            expected: sorted(expected),
-            actual: sorted(actual),
-            fixable: true,
-          },
-        ];
-  return [...difference(phrases.extra, extra), ...difference(phrases.missing, missing)];
-}
-
-function attributeAccessDifferences(
-  where: string,
-  verb: 'read' | 'write',
-  expected: readonly string[],
-  actual: readonly string[] | undefined,
-): Difference[] {
-  // Cognito's documented default for a client without a list: every standard attribute (email too).
-  if (!actual?.length) {
-    return differs(
-      where,
-      `may ${verb} every standard attribute (no list set)`,
-      sorted(expected),
-      'all standard attributes',
-    );
-  }
-  return listDifferences(where, { extra: `may ${verb}`, missing: `cannot ${verb}` }, expected, actual);
-}
-
-/** One app client; a missing one is created, a secret cannot be removed, the rest one update fixes. */
-export function clientDifferences(role: ClientRole, client: UserPoolClientType | undefined): Difference[] {
-  const where = `${role} client`;
-  const design = CLIENTS[role]('');
-  if (!client) {
-    return [
-      { where, what: 'no such app client', expected: design.ClientName, actual: undefined, fixable: true },
-    ];
-  }
-  return [
-    ...differs(
-      where,
-      'must have no client secret (GenerateSecret)',
-      false,
-      client.ClientSecret !== undefined,
-      false,
-    ),
-    ...listDifferences(
-      where,
-      { extra: 'allows auth flows beyond the design:', missing: 'lacks auth flows:' },
-      design.ExplicitAuthFlows,
-      client.ExplicitAuthFlows ?? [],
-    ),
-    ...attributeAccessDifferences(where, 'read', design.ReadAttributes, client.ReadAttributes),
-    ...attributeAccessDifferences(where, 'write', design.WriteAttributes, client.WriteAttributes),
-    ...differs(
-      where,
-      'must not reveal whether a user exists (PreventUserExistenceErrors)',
-      design.PreventUserExistenceErrors,
-      client.PreventUserExistenceErrors ?? 'LEGACY',
-    ),
-    ...differs(
-      where,
-      'token revocation (EnableTokenRevocation)',
-      true,
-      client.EnableTokenRevocation ?? false,
-    ),
-  ];
-}
-
 /** The admin group: CreateGroup adds a missing one. */
 export function groupDifferences(group: GroupType | undefined): Difference[] {
   const { GroupName } = adminGroupDefinition('');
@@ -354,19 +232,4 @@ export function comparePool(state: PoolState, ses?: SesSender): Difference[] {
     ...groupDifferences(state.adminGroup),
     ...CLIENT_ROLES.flatMap((role) => clientDifferences(role, state.clients[role])),
   ];
-}
-
-const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
-
-export function formatDifference(d: Difference): string {
-  return `${d.where}: ${d.what} (expected ${show(d.expected)}, found ${show(d.actual)})`;
-}
-
-/** What an operator does about a difference. */
-export function remedy(d: Difference): string {
-  if (d.fixable) return 'npm run provision fixes this';
-  if (d.where === POOL) {
-    return 'cannot change once the pool exists: create a new pool under another name and move the users to it';
-  }
-  return 'cannot change once the client exists: delete this app client and provision again (its id changes)';
 }

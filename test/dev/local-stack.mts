@@ -56,22 +56,16 @@ async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
   }
 }
 
-function serviceEnv(
-  apiUrl: string,
-  port: number,
-  cognitoEndpoint: string,
-  pool: LocalPool,
-  mail: MailCatcher,
-) {
+function serviceEnv(apiUrl: string, port: number, endpoint: string, pool: LocalPool, mail: MailCatcher) {
   return {
     PORT: String(port),
     HOST: LOOPBACK,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    COGNITO_ENDPOINT: cognitoEndpoint,
+    COGNITO_ENDPOINT: endpoint,
     // The emulator's keys: on AWS the service reads them from the issuer's URL.
-    COGNITO_JWKS_URL: `${cognitoEndpoint}/${pool.userPoolId}/.well-known/jwks.json`,
+    COGNITO_JWKS_URL: `${endpoint}/${pool.userPoolId}/.well-known/jwks.json`,
     COGNITO_USER_POOL_ID: pool.userPoolId,
     COGNITO_BACKEND_CLIENT_ID: pool.backendClientId,
     COGNITO_FRONTEND_CLIENT_ID: pool.frontendClientId,
@@ -109,17 +103,21 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
       },
     });
     stops.push(() => moto.stop());
-    // In front of moto, as in the e2e tests: sign-in by the verified email alias (moto knows only
-    // usernames) and Cognito's request limits. The service and the demo pages talk to it.
-    const fidelity = await startCognitoFidelity({ target: moto.endpoint, python: installedMotoPython() });
-    stops.push(() => fidelity.stop());
+    // Cognito's behaviour where moto lacks it (sign-in by email alias, the API model's limits), for
+    // the service and the demo pages alike; ListUsers as current as moto's.
+    const cognito = await startCognitoFidelity({
+      target: moto.endpoint,
+      listUsersLagMs: 0,
+      python: installedMotoPython(),
+    });
+    stops.push(() => cognito.stop());
     const mail = await startMailCatcher();
     stops.push(mail.stop);
-    const pool = await provisionLocalPool(moto.endpoint);
+    const pool = await provisionLocalPool(cognito.endpoint);
     const apiPort = port ?? (await freePort());
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
-    const env = serviceEnv(apiUrl, apiPort, fidelity.endpoint, pool, mail);
-    return { apiUrl, cognitoEndpoint: moto.endpoint, inboxUrl: mail.inboxUrl, pool, env, stop };
+    const env = serviceEnv(apiUrl, apiPort, cognito.endpoint, pool, mail);
+    return { apiUrl, cognitoEndpoint: cognito.endpoint, inboxUrl: mail.inboxUrl, pool, env, stop };
   } catch (error) {
     await stop();
     throw error;
