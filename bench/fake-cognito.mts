@@ -35,13 +35,13 @@ const HOUR_S = 3_600;
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Claims of a real Cognito access token (what `aws-jwt-verify` and the service look at, and the rest). */
-function accessTokenClaims(issuer: string): Record<string, unknown> {
+function accessTokenClaims(issuer: string, clientId: string): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return {
     sub: BENCH_USER.sub,
     iss: issuer,
     version: 2,
-    client_id: BENCH_POOL.frontendClientId,
+    client_id: clientId,
     origin_jti: randomUUID(),
     event_id: randomUUID(),
     token_use: 'access',
@@ -89,13 +89,15 @@ function answer(res: ServerResponse, status: number, contentType: string, body: 
  * for the bench user and GetUser for its token (@WriteAccess routes). Anything else is an error, so a route that calls more than
  * expected shows up as failed requests rather than as a fast number.
  */
-export async function startFakeCognito(): Promise<FakeCognito> {
+export async function startFakeCognito(
+  pool: { region: string; userPoolId: string; frontendClientId: string } = BENCH_POOL,
+): Promise<FakeCognito> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = randomUUID();
   const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
   const jwksBody = JSON.stringify(jwks);
-  const jwksPath = `/${BENCH_POOL.userPoolId}/.well-known/jwks.json`;
-  const issuer = `https://cognito-idp.${BENCH_POOL.region}.amazonaws.com/${BENCH_POOL.userPoolId}`;
+  const jwksPath = `/${pool.userPoolId}/.well-known/jwks.json`;
+  const issuer = `https://cognito-idp.${pool.region}.amazonaws.com/${pool.userPoolId}`;
   const counts: Record<string, number> = {};
   const count = (operation: string) => (counts[operation] = (counts[operation] ?? 0) + 1);
 
@@ -118,7 +120,7 @@ export async function startFakeCognito(): Promise<FakeCognito> {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     jwks,
-    mintAccessToken: () => signJwt(accessTokenClaims(issuer), kid, privateKey),
+    mintAccessToken: () => signJwt(accessTokenClaims(issuer, pool.frontendClientId), kid, privateKey),
     calls: () => ({ ...counts }),
     close: async () => {
       server.closeAllConnections();

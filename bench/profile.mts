@@ -60,7 +60,10 @@ async function main(): Promise<void> {
       status: Number(process.env.PROFILE_STATUS ?? (body ? 400 : 200)),
     };
     const calls = () => Object.values(fake.calls()).reduce((a, b) => a + b, 0);
-    const round = await runRound(scenario, { seconds: Number(process.env.BENCH_SECONDS ?? 5), cognitoCalls: calls });
+    const round = await runRound(scenario, {
+      seconds: Number(process.env.BENCH_SECONDS ?? 5),
+      cognitoCalls: calls,
+    });
     await server.stop();
     const [file] = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no profile in ${dir}`);

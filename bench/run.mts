@@ -5,6 +5,7 @@ import { format, resolveConfig } from 'prettier';
 import { startSmtp } from '../test/support/smtp.ts';
 import { BENCH_POOL, startFakeCognito, type FakeCognito } from './fake-cognito.mts';
 import { measureFlow, type FlowResult, type FlowStep } from './flow.mts';
+import { jobsSection, measureJobs } from './jobs.mts';
 import { CONNECTIONS, runRound, type Round, type RoundOptions, type Scenario } from './load.mts';
 import {
   median,
@@ -43,6 +44,7 @@ const WARM_UP_SECONDS = 1;
 const MEMORY_WARM_UP_REQUESTS = 20_000;
 const COLD_STARTS = 5;
 const FLOW_CYCLES = 10;
+const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const RESULTS = fileURLToPath(new URL('results/', import.meta.url));
 
 /** Cognito calls per step as the README's flow draws them (on moto: see `complete`). */
@@ -222,12 +224,14 @@ function targets(
     vsBareNest('me', 0.7),
     vsBareNest('adminInvalid', 0.5),
     vsBareNest('emailInvalid', 0.5),
-    ...[SERVICE_BUNDLE, SERVICE_BUNDLE_WITHOUT_COMPILE_CACHE, SERVICE, SERVICE_WITHOUT_COMPILE_CACHE].map((service) => ({
-      what: `cold start of the ${service} / ${BARE_NEST}`,
-      ratio: coldStart(service) / coldStart(BARE_NEST),
-      bound: 1.3,
-      kind: 'max' as const,
-    })),
+    ...[SERVICE_BUNDLE, SERVICE_BUNDLE_WITHOUT_COMPILE_CACHE, SERVICE, SERVICE_WITHOUT_COMPILE_CACHE].map(
+      (service) => ({
+        what: `cold start of the ${service} / ${BARE_NEST}`,
+        ratio: coldStart(service) / coldStart(BARE_NEST),
+        bound: 1.3,
+        kind: 'max' as const,
+      }),
+    ),
     ...[SERVICE_BUNDLE, SERVICE].map((service) => ({
       what: `RSS after warm-up of the ${service} / ${BARE_NEST}`,
       ratio: rss(service) / rss(BARE_NEST),
@@ -293,7 +297,9 @@ async function main(): Promise<void> {
     const { rows, memory } = await throughput(fake, cognito, sink.url);
     process.stderr.write('flow on moto…\n');
     const flow = await measureFlow(FLOW_CYCLES);
-    const body = renderReport({
+    process.stderr.write('signup jobs per queue backend…\n');
+    const jobs = await measureJobs(JOBS);
+    const report = renderReport({
       startedAt,
       machine: machineLine,
       settings: SETTINGS,
@@ -304,6 +310,7 @@ async function main(): Promise<void> {
       designedCalls: DESIGNED_CALLS,
       targets: targets(rows, startups, memory, flow),
     });
+    const body = `${report}\n### Signup jobs per queue backend (issue 11)\n\n${jobsSection(jobs)}\n`;
     const file = await writeResults(`# cognito-accounts benchmark\n\n${body}`, startedAt);
     process.stdout.write(`${body}\nWritten to ${file} and bench/results/latest.md\n`);
   } finally {
