@@ -47,18 +47,17 @@ const FLOW_CYCLES = 10;
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const RESULTS = fileURLToPath(new URL('results/', import.meta.url));
 
-/** Cognito calls per step as the README's flow draws them (on moto: see `complete`). */
+/**
+ * Cognito calls per step as the service is designed now: signup is a queued job (ListUsers for the
+ * address's holders, AdminCreateUser); complete opens the seal (AdminGetUser), checks no other holder
+ * (ListUsers), marks the email verified and sets the password last (AdminSetUserPassword); the email
+ * change route is @WriteAccess (GetUser with the token) and its job reads the account and the
+ * address's holders; confirm as before.
+ */
 const DESIGNED_CALLS: Record<FlowStep, Record<string, number>> = {
-  signup: { ListUsers: 2, AdminCreateUser: 1 },
-  // AdminGetUser only because moto hands no user attributes with the NEW_PASSWORD_REQUIRED challenge.
-  complete: {
-    AdminInitiateAuth: 1,
-    AdminUpdateUserAttributes: 1,
-    AdminRespondToAuthChallenge: 1,
-    AdminGetUser: 1,
-  },
-  // AdminGetUser for the mail's language; none when the account page read the profile moments before.
-  'email change': { ListUsers: 1, AdminGetUser: 1, AdminUpdateUserAttributes: 1 },
+  signup: { ListUsers: 1, AdminCreateUser: 1 },
+  complete: { AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1, AdminSetUserPassword: 1 },
+  'email change': { GetUser: 1, AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1 },
   confirm: { AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1, AdminDeleteUserAttributes: 1 },
 };
 
