@@ -66,7 +66,11 @@ async function listen(
  * A reverse proxy in front of Cognito (moto) that counts connections and calls by operation
  * (`X-Amz-Target`; the JWKS GET as `JWKS`), under the step it was told.
  */
-export async function startCognitoCounter(target: string): Promise<CountingProxy> {
+export async function startCognitoCounter(
+  target: string,
+  /** Told of every call as it arrives (for rates over time). */
+  onCall?: (operation: string) => void,
+): Promise<CountingProxy> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true });
   const tally: Tally = { connections: 0, calls: {} };
@@ -75,6 +79,7 @@ export async function startCognitoCounter(target: string): Promise<CountingProxy
     const operation = typeof header === 'string' ? header.replace(TARGET_PREFIX, '') : 'JWKS';
     const byStep = (tally.calls[proxy.step] ??= {});
     byStep[operation] = (byStep[operation] ?? 0) + 1;
+    onCall?.(operation);
     const forwarded = request(
       new URL(req.url ?? '/', upstream),
       { method: req.method, headers: { ...endToEnd(req.headers), host: upstream.host }, agent },

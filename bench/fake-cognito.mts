@@ -35,13 +35,13 @@ const HOUR_S = 3_600;
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Claims of a real Cognito access token (what `aws-jwt-verify` and the service look at, and the rest). */
-function accessTokenClaims(issuer: string): Record<string, unknown> {
+function accessTokenClaims(issuer: string, clientId: string): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return {
     sub: BENCH_USER.sub,
     iss: issuer,
     version: 2,
-    client_id: BENCH_POOL.frontendClientId,
+    client_id: clientId,
     origin_jti: randomUUID(),
     event_id: randomUUID(),
     token_use: 'access',
@@ -51,6 +51,8 @@ function accessTokenClaims(issuer: string): Record<string, unknown> {
     iat: now,
     jti: randomUUID(),
     username: BENCH_USER.username,
+    // An admin of the pool, so one token serves the admin routes too (ADMIN_GROUP's default).
+    'cognito:groups': ['admin'],
   };
 }
 
@@ -60,7 +62,7 @@ function signJwt(claims: object, kid: string, privateKey: KeyObject): string {
 }
 
 /** AdminGetUser's answer for the bench user, in the AWS JSON 1.1 protocol. */
-const ADMIN_GET_USER = JSON.stringify({
+const USER = {
   Username: BENCH_USER.username,
   UserAttributes: [
     { Name: 'sub', Value: BENCH_USER.sub },
@@ -72,7 +74,10 @@ const ADMIN_GET_USER = JSON.stringify({
   UserLastModifiedDate: 1_700_000_000,
   Enabled: true,
   UserStatus: 'CONFIRMED',
-});
+};
+const ADMIN_GET_USER = JSON.stringify(USER);
+/** GetUser (with the access token, asked by the guard on @WriteAccess routes) answers less. */
+const GET_USER = JSON.stringify({ Username: USER.Username, UserAttributes: USER.UserAttributes });
 
 function answer(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
@@ -80,17 +85,19 @@ function answer(res: ServerResponse, status: number, contentType: string, body: 
 }
 
 /**
- * Cognito as far as the guarded routes need it, answering at once: the pool's JWKS and
- * AdminGetUser for the bench user. Anything else is an error, so a route that calls more than
+ * Cognito as far as the guarded routes need it, answering at once: the pool's JWKS, AdminGetUser
+ * for the bench user and GetUser for its token (@WriteAccess routes). Anything else is an error, so a route that calls more than
  * expected shows up as failed requests rather than as a fast number.
  */
-export async function startFakeCognito(): Promise<FakeCognito> {
+export async function startFakeCognito(
+  pool: { region: string; userPoolId: string; frontendClientId: string } = BENCH_POOL,
+): Promise<FakeCognito> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = randomUUID();
   const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
   const jwksBody = JSON.stringify(jwks);
-  const jwksPath = `/${BENCH_POOL.userPoolId}/.well-known/jwks.json`;
-  const issuer = `https://cognito-idp.${BENCH_POOL.region}.amazonaws.com/${BENCH_POOL.userPoolId}`;
+  const jwksPath = `/${pool.userPoolId}/.well-known/jwks.json`;
+  const issuer = `https://cognito-idp.${pool.region}.amazonaws.com/${pool.userPoolId}`;
   const counts: Record<string, number> = {};
   const count = (operation: string) => (counts[operation] = (counts[operation] ?? 0) + 1);
 
@@ -102,6 +109,7 @@ export async function startFakeCognito(): Promise<FakeCognito> {
     const target = String(req.headers['x-amz-target'] ?? '').replace(TARGET_PREFIX, '');
     count(target || `${req.method} ${req.url}`);
     if (target === 'AdminGetUser') return answer(res, 200, 'application/x-amz-json-1.1', ADMIN_GET_USER);
+    if (target === 'GetUser') return answer(res, 200, 'application/x-amz-json-1.1', GET_USER);
     const error = JSON.stringify({ __type: 'InvalidParameterException', message: `fake: no ${target}` });
     answer(res, 400, 'application/x-amz-json-1.1', error);
   };
@@ -112,7 +120,7 @@ export async function startFakeCognito(): Promise<FakeCognito> {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     jwks,
-    mintAccessToken: () => signJwt(accessTokenClaims(issuer), kid, privateKey),
+    mintAccessToken: () => signJwt(accessTokenClaims(issuer, pool.frontendClientId), kid, privateKey),
     calls: () => ({ ...counts }),
     close: async () => {
       server.closeAllConnections();

@@ -24,6 +24,8 @@ export interface ServerProcess {
 export interface ServerSpec {
   name: string;
   script: string;
+  /** Node flags before the script (e.g. `--cpu-prof` for bench/profile.mts). */
+  nodeArgs?: string[];
   env(port: number): Record<string, string>;
 }
 
@@ -70,7 +72,7 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   const server = await startProcess({
     name: spec.name,
     command: process.execPath,
-    args: [spec.script],
+    args: [...(spec.nodeArgs ?? []), spec.script],
     env: spec.env(port),
     stdio: ['ignore', 'pipe', 'pipe'],
     ready: async () => (await statusOf(`${url}/health`)) === 200,

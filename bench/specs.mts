@@ -28,7 +28,12 @@ export interface CognitoTarget {
 
 /** Copies `dist/` (the service) aside; fails when the build or the compiled baseline apps are missing. */
 export function snapshotServiceBuild(): void {
-  for (const file of [`${ROOT}dist/main.js`, `${APPS_DIR}/bare-nest.js`, `${APPS_DIR}/raw-fastify.js`]) {
+  for (const file of [
+    `${ROOT}dist/main.js`,
+    `${ROOT}dist/bundle/main.mjs`,
+    `${APPS_DIR}/bare-nest.js`,
+    `${APPS_DIR}/raw-fastify.js`,
+  ]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run the bench with npm run bench`);
   }
   rmSync(SERVICE_DIR, { recursive: true, force: true });
@@ -40,6 +45,17 @@ const baseEnv = (port: number) => ({ PATH: process.env.PATH ?? '', PORT: String(
 
 /** The service with Node's compile cache switched off: what a first start in a new container costs. */
 export const SERVICE_WITHOUT_COMPILE_CACHE = `${SERVICE} (compile cache off)`;
+/** The production build: `npm run bundle`'s dist/bundle/main.mjs (esbuild, one ES module). */
+export const SERVICE_BUNDLE = `${SERVICE} (bundle)`;
+export const SERVICE_BUNDLE_WITHOUT_COMPILE_CACHE = `${SERVICE_BUNDLE} (compile cache off)`;
+
+export interface ServiceOptions {
+  compileCache?: boolean;
+  /** Run dist/bundle/main.mjs instead of dist/main.js. */
+  bundled?: boolean;
+  /** More environment (queue engine, quotas...). */
+  env?: Record<string, string>;
+}
 
 /**
  * The service, `node main.js`, configured by its environment alone, quiet (LOG_LEVEL=warn) and
@@ -49,11 +65,12 @@ export const SERVICE_WITHOUT_COMPILE_CACHE = `${SERVICE} (compile cache off)`;
 export function serviceSpec(
   cognito: CognitoTarget,
   smtpUrl: string,
-  { compileCache = true } = {},
+  { compileCache = true, bundled = false, env = {} }: ServiceOptions = {},
 ): ServerSpec {
+  const name = bundled ? SERVICE_BUNDLE : SERVICE;
   return {
-    name: compileCache ? SERVICE : SERVICE_WITHOUT_COMPILE_CACHE,
-    script: `${SERVICE_DIR}/main.js`,
+    name: compileCache ? name : `${name} (compile cache off)`,
+    script: bundled ? `${SERVICE_DIR}/bundle/main.mjs` : `${SERVICE_DIR}/main.js`,
     env: (port) => ({
       ...baseEnv(port),
       ...(compileCache ? {} : { NODE_DISABLE_COMPILE_CACHE: '1' }),
@@ -64,6 +81,8 @@ export function serviceSpec(
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
       COGNITO_ENDPOINT: cognito.endpoint,
+      // Not derived from the endpoint any more (on AWS the keys live at the issuer's URL).
+      COGNITO_JWKS_URL: `${cognito.endpoint}/${cognito.userPoolId}/.well-known/jwks.json`,
       COGNITO_USER_POOL_ID: cognito.userPoolId,
       COGNITO_BACKEND_CLIENT_ID: cognito.backendClientId,
       COGNITO_FRONTEND_CLIENT_ID: cognito.frontendClientId,
@@ -73,6 +92,7 @@ export function serviceSpec(
       EMAIL_CONFIRMATION_URL: `${CONFIRMATION_PREFIX}?u={username}&t={token}`,
       PASSWORD_RESET_URL: 'https://app.example.com/reset-password?u={username}&t={token}',
       EMAIL_RESTORE_URL: 'https://app.example.com/restore-email?u={username}&t={token}',
+      ...env,
     }),
   };
 }

@@ -25,6 +25,12 @@ export interface AuthenticatedRequest {
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
+  /**
+   * Each route's @Public() and @WriteAccess() metadata, read once per handler: metadata is fixed at
+   * boot, and two reflector look-ups per request were a measurable share of a cheap route's CPU.
+   */
+  private readonly routes = new WeakMap<object, { isPublic: boolean; needs?: AccessNeeds }>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
@@ -34,10 +40,7 @@ export class AccessTokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const { isPublic, needs } = this.routeOf(context);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
@@ -45,15 +48,25 @@ export class AccessTokenGuard implements CanActivate {
     if (await this.revocations.isRevoked(principal.sub, principal.issuedAt)) {
       throw new UnauthenticatedError('Access token was revoked: sign in again');
     }
-    const needs = this.reflector.getAllAndOverride<AccessNeeds | undefined>(ACCESS_NEEDS, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
     // Real time, not the service clock: `auth_time` is Cognito's, like the token's own expiry.
     if (needs?.recentSignIn) assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, new Date());
     if (needs?.live) await this.cognito.assertTokenLive(token);
     request.principal = principal;
     return true;
+  }
+
+  private routeOf(context: ExecutionContext): { isPublic: boolean; needs?: AccessNeeds } {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true,
+        needs: this.reflector.getAllAndOverride<AccessNeeds | undefined>(ACCESS_NEEDS, targets),
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
   }
 }
 

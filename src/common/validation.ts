@@ -138,5 +138,22 @@ export function validationFailure(errors: ValidationError[]): BadRequestExceptio
   const messages = messagesOf(errors);
   const shown = messages.slice(0, MESSAGES_MAX);
   if (messages.length > MESSAGES_MAX) shown.push(`and ${messages.length - MESSAGES_MAX} more`);
-  return new BadRequestException(shown);
+  return withoutStack(shown);
+}
+
+/**
+ * The BadRequestException Nest would build, without capturing a stack trace: a 400 is the client's
+ * mistake, its stack is never logged or answered, and capturing it was the largest single cost of
+ * an invalid request (profiled under load). `Error.stackTraceLimit = 0` would do it for every error
+ * of the process; an object made from the prototype does it for this one.
+ */
+function withoutStack(messages: string[]): BadRequestException {
+  const exception = Object.create(BadRequestException.prototype) as BadRequestException;
+  return Object.assign(exception, {
+    name: 'BadRequestException',
+    message: 'Bad Request Exception',
+    status: 400,
+    response: { message: messages, error: 'Bad Request', statusCode: 400 },
+    options: {},
+  });
 }
