@@ -66,13 +66,11 @@ export function parseQuotaLimits(value: string | undefined): Record<QuotaCategor
   return limits;
 }
 
-const WINDOW_MS = 1_000;
-
 /**
  * Keeps this service's calls, across every instance sharing the counter store (Redis), under each
- * category's quota less the margin: one counter per category per second; a call that finds its
- * second full waits for the next one. Fixed windows may let a burst straddle two seconds; the
- * margin absorbs that.
+ * category's quota less the margin: each call books the next free slot of its category's schedule,
+ * one slot every 1 / (allowed per second), and waits for it. No second ever holds more than its
+ * share, bursts included; an idle category answers at once.
  */
 export class CognitoQuota {
   constructor(
@@ -89,15 +87,9 @@ export class CognitoQuota {
   async acquire(operation: string): Promise<void> {
     const category = quotaCategory(operation);
     if (!category) return;
-    let waited = 0;
-    for (;;) {
-      const { count, resetInMs } = await this.store.increment(`cognito-quota:${category}`, WINDOW_MS);
-      if (count <= this.allowed(category)) return;
-      if (waited + resetInMs > this.options.maxWaitMs) throw new IdentityProviderUnavailableError();
-      // A little spread, so the waiting callers of all instances do not hit the next second at once.
-      const pause = resetInMs + Math.floor(Math.random() * 50);
-      waited += pause;
-      await this.sleep(pause);
-    }
+    const wait = await this.store.reserveSlot(`cognito-quota:${category}`, 1_000 / this.allowed(category));
+    // The slot stays booked: a call that gives up costs its category one slot, never more.
+    if (wait > this.options.maxWaitMs) throw new IdentityProviderUnavailableError();
+    if (wait > 0) await this.sleep(wait);
   }
 }

@@ -11,6 +11,12 @@ export interface CounterStore {
   increment(key: string, windowMs: number): Promise<WindowCount>;
   /** The current count, without adding to it. */
   peek(key: string): Promise<WindowCount>;
+  /**
+   * Books the next free slot of a schedule with one slot every `intervalMs` under `key`, shared by
+   * every instance: answers how long to wait for it (0 when the schedule is idle). Nobody gets a
+   * slot less than `intervalMs` after the one before, so no second ever holds more than its share.
+   */
+  reserveSlot(key: string, intervalMs: number): Promise<number>;
 }
 
 /** Mutual exclusion per key, across every instance that uses the same store. */

@@ -4,6 +4,8 @@ import type { CounterStore, KeyedLock, RecordStore, WindowCount } from './coordi
 /** In-process counters; windows that have ended are dropped on the way. */
 export class MemoryCounterStore implements CounterStore {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
+  /** Per schedule, when its next slot is free (a handful of keys: one per quota category). */
+  private readonly slots = new Map<string, number>();
   private lastSweep = Date.now();
 
   increment(key: string, windowMs: number): Promise<WindowCount> {
@@ -14,6 +16,13 @@ export class MemoryCounterStore implements CounterStore {
     window.count += 1;
     this.windows.set(key, window);
     return Promise.resolve({ count: window.count, resetInMs: window.endsAt - now });
+  }
+
+  reserveSlot(key: string, intervalMs: number): Promise<number> {
+    const now = Date.now();
+    const slot = Math.max(now, this.slots.get(key) ?? 0);
+    this.slots.set(key, slot + intervalMs);
+    return Promise.resolve(slot - now);
   }
 
   peek(key: string): Promise<WindowCount> {

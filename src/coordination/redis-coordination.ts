@@ -19,6 +19,16 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return { count, ttl }`;
 
+// The next free slot of a schedule, by Redis's clock (the same for every instance): book it, answer
+// how long until it comes. The key expires once the schedule is idle again.
+const RESERVE_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], slot + interval, 'PX', math.ceil(slot + interval - now) + 1000)
+return slot - now`;
+
 // Deletes the lock only if this holder still owns it (it may have expired and been taken meanwhile).
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -32,6 +42,13 @@ export class RedisCounterStore implements CounterStore {
       .eval(INCREMENT, 1, `${PREFIX}count:${key}`, windowMs)
       .catch(unavailable)) as [number, number];
     return { count, resetInMs: ttl };
+  }
+
+  async reserveSlot(key: string, intervalMs: number): Promise<number> {
+    const wait = await this.redis
+      .eval(RESERVE_SLOT, 1, `${PREFIX}slot:${key}`, intervalMs)
+      .catch(unavailable);
+    return Number(wait);
   }
 
   async peek(key: string): Promise<WindowCount> {
