@@ -1,12 +1,14 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { appConfig, cognitoConfig, demoConfig, type TrustProxy } from './config/configuration';
 import { serveDemoPages } from './demo/demo-pages';
+import { errorResponse } from './common/dto/error-response.dto';
 import { parseJsonBody } from './common/json-body';
 import { apiHeaders, pageHeaders } from './common/security-headers';
 import { PINO } from './logging/logging.module';
@@ -73,6 +75,11 @@ export function createAdapter(trustProxy: TrustProxy = false, limits?: HttpLimit
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy,
     ...(limits ? { serverFactory: serverFactory(limits) } : {}),
+    // Fastify answers a malformed URL (`/%zz`) itself, quoting the whole path back: answer our own
+    // short body instead (these never reach Nest's exception filter).
+    frameworkErrors: (_error: Error, _request: unknown, reply: FastifyReply) => {
+      void reply.code(400).send(errorResponse(400, 'The URL is malformed'));
+    },
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];

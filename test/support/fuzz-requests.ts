@@ -252,13 +252,21 @@ const authorization = (accessToken: string) =>
     { nil: undefined },
   );
 
+/** Routes that end the real account's sessions or the account itself when the real token is sent. */
+const DESTRUCTIVE = [/^DELETE \/accounts\/me\/?(\?|$)/i, /^POST \/accounts\/me\/sessions\/revoke\/?(\?|$)/i];
+
 /** One request to `route`, mostly malformed, never one that would create or change an account. */
 export const requests = (route: Route, accessToken: string) =>
-  fc.record({
-    method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, fc.constantFrom(...METHODS)),
-    url: fc.tuple(pathSuffix, query).map(([suffix, q]) => `${route.path}${suffix}${q}`),
-    headers,
-    authorization: authorization(accessToken),
-    contentType,
-    payload: body(route).filter(harmless),
-  });
+  fc
+    .record({
+      method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, fc.constantFrom(...METHODS)),
+      url: fc.tuple(pathSuffix, query).map(([suffix, q]) => `${route.path}${suffix}${q}`),
+      headers,
+      authorization: authorization(accessToken),
+      contentType,
+      payload: body(route).filter(harmless),
+    })
+    .filter(
+      ({ method, url, authorization: sent }) =>
+        sent !== `Bearer ${accessToken}` || !DESTRUCTIVE.some((route) => route.test(`${method} ${url}`)),
+    );
