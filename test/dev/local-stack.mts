@@ -4,6 +4,7 @@ import { provisionPool } from '../../src/provisioning/provision-pool.ts';
 import { freePort } from '../../tools/child-process.ts';
 import { installedMotoPython, startMoto } from '../../tools/moto.ts';
 import { startCognitoFidelity } from '../support/cognito-fidelity.ts';
+import { seedLocalAdmin, type LocalAdmin } from './local-admin.mts';
 
 const LOOPBACK = '127.0.0.1';
 const REGION = 'eu-west-1';
@@ -23,6 +24,8 @@ export interface LocalStack {
   cognitoEndpoint: string;
   inboxUrl: string;
   pool: LocalPool;
+  /** An account in the admin group, to try the admin page and API with. */
+  admin: LocalAdmin;
   env: Record<string, string>;
   stop: () => Promise<void>;
 }
@@ -43,14 +46,18 @@ async function startMailCatcher(): Promise<MailCatcher> {
   };
 }
 
-/** The pool and both app clients, made by the same provisioning code as `npm run provision`. */
-async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
+/**
+ * The pool and both app clients, made by the same provisioning code as `npm run provision`, and one
+ * admin in the pool's admin group.
+ */
+async function provisionLocalPool(endpoint: string): Promise<{ pool: LocalPool; admin: LocalAdmin }> {
   const client = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
   try {
     const { userPoolId, backendClientId, frontendClientId } = await provisionPool(client, {
       poolName: POOL_NAME,
     });
-    return { userPoolId, backendClientId, frontendClientId };
+    const admin = await seedLocalAdmin(client, userPoolId);
+    return { pool: { userPoolId, backendClientId, frontendClientId }, admin };
   } finally {
     client.destroy();
   }
@@ -85,6 +92,7 @@ function serviceEnv(
     RATE_LIMIT_IP_PER_MINUTE: '600',
     RATE_LIMIT_TARGET_PER_HOUR: '200',
     RATE_LIMIT_USER_PER_MINUTE: '120',
+    RATE_LIMIT_ADMIN_PER_MINUTE: '300',
     DEMO_PAGES: 'true',
     // Quiet unless asked: the banner is what a person needs to see.
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
@@ -115,11 +123,11 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
     stops.push(() => fidelity.stop());
     const mail = await startMailCatcher();
     stops.push(mail.stop);
-    const pool = await provisionLocalPool(moto.endpoint);
+    const { pool, admin } = await provisionLocalPool(moto.endpoint);
     const apiPort = port ?? (await freePort());
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
     const env = serviceEnv(apiUrl, apiPort, fidelity.endpoint, pool, mail);
-    return { apiUrl, cognitoEndpoint: moto.endpoint, inboxUrl: mail.inboxUrl, pool, env, stop };
+    return { apiUrl, cognitoEndpoint: moto.endpoint, inboxUrl: mail.inboxUrl, pool, admin, env, stop };
   } catch (error) {
     await stop();
     throw error;
