@@ -46,18 +46,28 @@ async function startMailCatcher(): Promise<MailCatcher> {
   };
 }
 
-/**
- * The pool and both app clients, made by the same provisioning code as `npm run provision`, and one
- * admin in the pool's admin group.
- */
-async function provisionLocalPool(endpoint: string): Promise<{ pool: LocalPool; admin: LocalAdmin }> {
+/** The pool and both app clients, made by the same provisioning code as `npm run provision`. */
+async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
   const client = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
   try {
     const { userPoolId, backendClientId, frontendClientId } = await provisionPool(client, {
       poolName: POOL_NAME,
     });
-    const admin = await seedLocalAdmin(client, userPoolId);
-    return { pool: { userPoolId, backendClientId, frontendClientId }, admin };
+    return { userPoolId, backendClientId, frontendClientId };
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * One admin, made through the fidelity layer: its requests are checked like the service's, and they
+ * show it the pool's region, so a sign-in by email alias finds the admin before the service has
+ * called Cognito at all.
+ */
+async function makeLocalAdmin(endpoint: string, userPoolId: string): Promise<LocalAdmin> {
+  const client = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
+  try {
+    return await seedLocalAdmin(client, userPoolId);
   } finally {
     client.destroy();
   }
@@ -123,7 +133,8 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
     stops.push(() => fidelity.stop());
     const mail = await startMailCatcher();
     stops.push(mail.stop);
-    const { pool, admin } = await provisionLocalPool(moto.endpoint);
+    const pool = await provisionLocalPool(moto.endpoint);
+    const admin = await makeLocalAdmin(fidelity.endpoint, pool.userPoolId);
     const apiPort = port ?? (await freePort());
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
     const env = serviceEnv(apiUrl, apiPort, fidelity.endpoint, pool, mail);
