@@ -138,7 +138,7 @@ interface InboxMail {
 
 /**
  * Waits (through the inbox's REST API) until `count` mails with this subject have reached `address`,
- * and returns the link of the newest one's button (`href` of the link to `page`).
+ * and returns the button's link (the `href` to `page`) of the `count`-th, in the order they arrived.
  */
 export async function linkMailedTo(
   inbox: string,
@@ -152,7 +152,7 @@ export async function linkMailedTo(
       (mail) => mail.subject === subject && mail.to.some((to) => to.address === address),
     );
     if (mails.length >= count) {
-      const href = new RegExp(`href="([^"]*${page}[^"]*)"`).exec(mails[mails.length - 1]?.html ?? '')?.[1];
+      const href = new RegExp(`href="([^"]*${page}[^"]*)"`).exec(mails[count - 1]?.html ?? '')?.[1];
       if (!href) throw new Error(`the "${subject}" mail to ${address} has no link to ${page}`);
       return href.replaceAll('&amp;', '&');
     }
