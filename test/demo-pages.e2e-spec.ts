@@ -17,6 +17,10 @@ const PAGES = [
   'reset-password.js',
   'restore-email.html',
   'restore-email.js',
+  'admin.html',
+  'admin.js',
+  'admin-session.js',
+  'admin-report.js',
   'demo.js',
   'demo.css',
 ];
@@ -65,7 +69,7 @@ describe('demo pages (DEMO_PAGES)', () => {
       const index = await demo.inject({ method: 'GET', url: '/demo/' });
       expect(index.statusCode).toBe(200);
       expect(index.body).toContain('<title>cognito-accounts demo</title>');
-      for (const page of ['signup.html', 'account.html', 'forgot-password.html', '/docs']) {
+      for (const page of ['signup.html', 'account.html', 'forgot-password.html', 'admin.html', '/docs']) {
         expect(index.body).toContain(`href="${page}"`);
       }
     });

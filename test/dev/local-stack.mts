@@ -4,6 +4,7 @@ import { provisionPool } from '../../src/provisioning/provision-pool.ts';
 import { freePort } from '../../tools/child-process.ts';
 import { installedMotoPython, startMoto } from '../../tools/moto.ts';
 import { startCognitoFidelity } from '../support/cognito-fidelity.ts';
+import { seedLocalAdmin, type LocalAdmin } from './local-admin.mts';
 
 const LOOPBACK = '127.0.0.1';
 const REGION = 'eu-west-1';
@@ -23,6 +24,8 @@ export interface LocalStack {
   cognitoEndpoint: string;
   inboxUrl: string;
   pool: LocalPool;
+  /** An account in the admin group, to try the admin page and API with. */
+  admin: LocalAdmin;
   env: Record<string, string>;
   stop: () => Promise<void>;
 }
@@ -56,6 +59,20 @@ async function provisionLocalPool(endpoint: string): Promise<LocalPool> {
   }
 }
 
+/**
+ * One admin, made through the fidelity layer: its requests are checked like the service's, and they
+ * show it the pool's region, so a sign-in by email alias finds the admin before the service has
+ * called Cognito at all.
+ */
+async function makeLocalAdmin(endpoint: string, userPoolId: string): Promise<LocalAdmin> {
+  const client = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
+  try {
+    return await seedLocalAdmin(client, userPoolId);
+  } finally {
+    client.destroy();
+  }
+}
+
 function serviceEnv(apiUrl: string, port: number, endpoint: string, pool: LocalPool, mail: MailCatcher) {
   return {
     PORT: String(port),
@@ -79,6 +96,7 @@ function serviceEnv(apiUrl: string, port: number, endpoint: string, pool: LocalP
     RATE_LIMIT_IP_PER_MINUTE: '600',
     RATE_LIMIT_TARGET_PER_HOUR: '200',
     RATE_LIMIT_USER_PER_MINUTE: '120',
+    RATE_LIMIT_ADMIN_PER_MINUTE: '300',
     DEMO_PAGES: 'true',
     // Quiet unless asked: the banner is what a person needs to see.
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
@@ -114,10 +132,11 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
     const mail = await startMailCatcher();
     stops.push(mail.stop);
     const pool = await provisionLocalPool(cognito.endpoint);
+    const admin = await makeLocalAdmin(cognito.endpoint, pool.userPoolId);
     const apiPort = port ?? (await freePort());
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
     const env = serviceEnv(apiUrl, apiPort, cognito.endpoint, pool, mail);
-    return { apiUrl, cognitoEndpoint: cognito.endpoint, inboxUrl: mail.inboxUrl, pool, env, stop };
+    return { apiUrl, cognitoEndpoint: cognito.endpoint, inboxUrl: mail.inboxUrl, pool, admin, env, stop };
   } catch (error) {
     await stop();
     throw error;

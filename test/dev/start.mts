@@ -33,11 +33,12 @@ function withoutAwsSession(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   );
 }
 
-function banner({ apiUrl, inboxUrl, cognitoEndpoint, pool }: LocalStack): string {
+function banner({ apiUrl, inboxUrl, cognitoEndpoint, pool, admin }: LocalStack): string {
   const rows = [
     ['API', apiUrl],
     ['Swagger UI', `${apiUrl}/docs`],
     ['Demo pages', `${apiUrl}/demo/`],
+    ['Admin page', `${apiUrl}/demo/admin.html`],
     ['Inbox', inboxUrl],
     ['Cognito (moto)', cognitoEndpoint],
     ['User pool', pool.userPoolId],
@@ -52,7 +53,9 @@ function banner({ apiUrl, inboxUrl, cognitoEndpoint, pool }: LocalStack): string
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
     '',
     `Sign up on ${apiUrl}/demo/signup.html (or: curl -H 'Content-Type: application/json' -d '{"email":"you@example.com"}' ${apiUrl}/accounts/signup),`,
-    'then open the mail in the inbox; its button opens the link in a new tab. Ctrl-C stops everything.',
+    'then open the mail in the inbox; its button opens the link in a new tab.',
+    `The admin page (and the /admin API) takes ${admin.email} with the password ${admin.password}`,
+    '(new on every start; a member of the admin group). Ctrl-C stops everything.',
     '',
   ].join('\n');
 }

@@ -118,3 +118,48 @@ async function waitForNewMail(inbox: string, subject: string, timeoutMs = 15_000
 
 /** The link with its token cut short, as a mail client that breaks long lines leaves it. */
 export const cutOff = (link: string): string => link.slice(0, -20);
+
+/** A value from the banner's table (`User pool`, `Frontend client`, …), once the banner is printed. */
+export function bannerRow(launch: Launch, label: string): string {
+  return new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(launch.output())?.[1] ?? '';
+}
+
+/** The admin account the embedded stack made, as its banner names it. */
+export function bannerAdmin(launch: Launch): { email: string; password: string } {
+  const [, email = '', password = ''] = /takes (\S+) with the password (\S+)/.exec(launch.output()) ?? [];
+  return { email, password };
+}
+
+interface InboxMail {
+  subject: string;
+  to: { address: string }[];
+  html: string;
+}
+
+/**
+ * Waits (through the inbox's REST API) until `count` mails with this subject have reached `address`,
+ * and returns the button's link (the `href` to `page`) of the `count`-th, in the order they arrived.
+ */
+export async function linkMailedTo(
+  inbox: string,
+  address: string,
+  subject: string,
+  { count = 1, page = '', timeoutMs = 15_000 }: { count?: number; page?: string; timeoutMs?: number } = {},
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mails = ((await (await fetch(`${inbox}/api/email`)).json()) as InboxMail[]).filter(
+      (mail) => mail.subject === subject && mail.to.some((to) => to.address === address),
+    );
+    if (mails.length >= count) {
+      const href = new RegExp(`href="([^"]*${page}[^"]*)"`).exec(mails[count - 1]?.html ?? '')?.[1];
+      if (!href) throw new Error(`the "${subject}" mail to ${address} has no link to ${page}`);
+      return href.replaceAll('&amp;', '&');
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `${mails.length} "${subject}" mail(s) to ${address} after ${timeoutMs} ms, not ${count}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

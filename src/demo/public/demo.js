@@ -133,3 +133,21 @@ export async function signIn(identifier, password) {
   }
   return body.AuthenticationResult.AccessToken;
 }
+
+/** A new element with these properties (`textContent`, `className`, `onclick`, …) and children. */
+export function element(tag, properties = {}, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, properties);
+  node.append(...children);
+  return node;
+}
+
+/** An instant from the API in words, e.g. "3 Dec 2026, 14:05 UTC". */
+export function when(iso) {
+  const text = new Date(iso).toLocaleString('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  });
+  return `${text} UTC`;
+}
