@@ -52,13 +52,15 @@ const RESULTS = fileURLToPath(new URL('results/', import.meta.url));
  * address's holders, AdminCreateUser); complete opens the seal (AdminGetUser), checks no other holder
  * (ListUsers), marks the email verified and sets the password last (AdminSetUserPassword); the email
  * change route is @WriteAccess (GetUser with the token) and its job reads the account and the
- * address's holders; confirm as before.
+ * address's holders; confirm swaps the address (AdminUpdateUserAttributes), cleans up the pending pair
+ * (AdminDeleteUserAttributes) and stores the seal of the "this wasn't me" link it mails to the old
+ * address (a second AdminUpdateUserAttributes).
  */
 const DESIGNED_CALLS: Record<FlowStep, Record<string, number>> = {
   signup: { ListUsers: 1, AdminCreateUser: 1 },
   complete: { AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1, AdminSetUserPassword: 1 },
   'email change': { GetUser: 1, AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1 },
-  confirm: { AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 1, AdminDeleteUserAttributes: 1 },
+  confirm: { AdminGetUser: 1, ListUsers: 1, AdminUpdateUserAttributes: 2, AdminDeleteUserAttributes: 1 },
 };
 
 const LABELS = {
