@@ -154,6 +154,8 @@ describe('operations: metrics and readiness', () => {
         const res = await app.inject({ method: 'GET', url: '/health/ready' });
         expect(res.statusCode).toBe(200);
         expect(res.json()).toEqual({ status: 'ready', checks: { cognito: 'ok', redis: 'ok', queue: 'ok' } });
+        // Closed while Redis is still there, so nothing keeps reconnecting after the test.
+        await app.close();
       });
 
       it('is not ready while Redis is down', async () => {
@@ -162,7 +164,8 @@ describe('operations: metrics and readiness', () => {
         expect(res.statusCode).toBe(503);
         // Cognito fails too, and rightly: its calls go through the quota counters kept in Redis.
         expect(res.json()).toMatchObject({ status: 'not ready', checks: { redis: 'fail' } });
-      });
+        await app.close();
+      }, 20_000);
     });
   });
 });
