@@ -29,6 +29,24 @@ export function bestThresholdAccuracy(a: number[], b: number[]): number {
   return best;
 }
 
+/**
+ * What noise alone scores: the best-threshold accuracy of the same samples under random relabelling,
+ * at its `q` quantile. A tell must beat that; pure noise stays within it.
+ */
+export function noiseAccuracy(a: number[], b: number[], q = 0.99, shuffles = 400): number {
+  const all = [...a, ...b];
+  const scores: number[] = [];
+  for (let i = 0; i < shuffles; i += 1) {
+    const shuffled = [...all];
+    for (let j = shuffled.length - 1; j > 0; j -= 1) {
+      const k = Math.floor(Math.random() * (j + 1));
+      [shuffled[j], shuffled[k]] = [shuffled[k], shuffled[j]];
+    }
+    scores.push(bestThresholdAccuracy(shuffled.slice(0, a.length), shuffled.slice(a.length)));
+  }
+  return scores.sort((x, y) => x - y)[Math.floor(q * (scores.length - 1))];
+}
+
 describe('signup timing tells nothing about an address (Cognito 40 ms away)', () => {
   let stack: TestStack;
   let latency: LatencyProxy;
@@ -78,11 +96,15 @@ describe('signup timing tells nothing about an address (Cognito 40 ms away)', ()
     // request's own job runs after its answer, and is waited for before the next sample.
     const times: Record<Group, number[]> = { new: [], invited: [], active: [] };
     for (let i = 0; i < SAMPLES_PER_GROUP; i += 1) {
-      for (const [group, email] of [
+      const round: [Group, string][] = [
         ['new', freshEmail()],
         ['invited', invited[i]],
         ['active', active[i]],
-      ] as const) {
+      ];
+      // In a random order each round: the job a sample leaves behind (a new account's is the heaviest)
+      // must not always precede the same group's sample.
+      round.sort(() => Math.random() - 0.5);
+      for (const [group, email] of round) {
         times[group].push(await signup(email));
         await jobsDone(stack.app, 30_000);
       }
@@ -92,14 +114,24 @@ describe('signup timing tells nothing about an address (Cognito 40 ms away)', ()
     // The answer does no Cognito call at all: each median stays far below one round trip.
     for (const group of ['new', 'invited', 'active'] as const)
       expect(median(times[group])).toBeLessThan(COGNITO_LATENCY_MS);
-    // 24 against 24 samples: pure noise reaches about 0.7 now and then; a real tell is near 1.
-    expect(bestThresholdAccuracy(times.new, times.invited)).toBeLessThan(0.8);
-    expect(bestThresholdAccuracy(times.new, times.active)).toBeLessThan(0.8);
-    expect(bestThresholdAccuracy(times.invited, times.active)).toBeLessThan(0.8);
+    // No better than chance within noise: each pair scores no more than the same samples relabelled at
+    // random do at their 99th percentile (about 0.75 for 24 against 24); a real tell scores near 1.
+    for (const [a, b] of [
+      [times.new, times.invited],
+      [times.new, times.active],
+      [times.invited, times.active],
+    ] as const) {
+      expect(bestThresholdAccuracy(a, b)).toBeLessThanOrEqual(Math.max(noiseAccuracy(a, b), 0.75) + 0.03);
+    }
   }, 240_000);
 
   it('the measure itself tells groups apart when their times differ', () => {
     expect(bestThresholdAccuracy([1, 2, 3], [10, 11, 12])).toBe(1);
     expect(bestThresholdAccuracy([1, 10, 2, 11], [1, 10, 2, 11])).toBeLessThanOrEqual(0.75);
+    // Separate groups of 24 score 1, far above what their relabelling scores.
+    const fast = Array.from({ length: 24 }, (_, i) => 1 + i / 100);
+    const slow = Array.from({ length: 24 }, (_, i) => 2 + i / 100);
+    expect(bestThresholdAccuracy(fast, slow)).toBe(1);
+    expect(noiseAccuracy(fast, slow)).toBeLessThan(0.85);
   });
 });
