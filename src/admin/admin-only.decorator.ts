@@ -1,9 +1,8 @@
-import { applyDecorators, UseGuards } from '@nestjs/common';
+import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { WriteAccess } from '../auth/access.decorators';
 import { ApiErrorResponses } from '../common/api-responses';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
-import { AdminGuard } from './admin.guard';
 
 /**
  * An admin route: a member of ADMIN_GROUP, signed in recently, whose token Cognito still honours
@@ -15,6 +14,5 @@ export const AdminOnly = () =>
     ApiBearerAuth(),
     ApiErrorResponses(401, 403, 503),
     RateLimit('admin'),
-    WriteAccess({ recentSignIn: true }),
-    UseGuards(AdminGuard),
+    WriteAccess({ recentSignIn: true, admin: true }),
   );

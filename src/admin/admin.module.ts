@@ -8,12 +8,11 @@ import { AccountHealthService } from './account-health.service';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersService } from './admin-users.service';
 import { AdminView } from './admin-view';
-import { AdminGuard } from './admin.guard';
 
 /** The admin API under /admin: members of ADMIN_GROUP only. */
 @Module({
   imports: [AccountsModule, AuthModule, CognitoModule],
   controllers: [AdminUsersController, AccountHealthController],
-  providers: [AdminGuard, AdminUsersService, AccountHealthService, AdminView, Clock],
+  providers: [AdminUsersService, AccountHealthService, AdminView, Clock],
 })
 export class AdminModule {}

@@ -1,15 +1,13 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Reflector } from '@nestjs/core';
-import { UnauthenticatedError } from '../common/errors';
-import { CognitoService } from '../cognito/cognito.service';
-import { authConfig } from '../config/configuration';
-import { ACCESS_NEEDS, type AccessNeeds } from './access.decorators';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors';
+import { adminConfig, authConfig } from '../config/configuration';
+import type { AccessNeeds } from './access.decorators';
 import { AccessTokenVerifier } from './access-token.verifier';
 import type { Principal } from './principal';
-import { IS_PUBLIC } from './public.decorator';
 import { assertRecentSignIn } from './recent-sign-in';
 import { Revocations } from './revocations';
+import { RouteAccess } from './route-access';
 
 /** The request as the guard leaves it: `principal` is set on every non-public route. */
 export interface AuthenticatedRequest {
@@ -20,55 +18,45 @@ export interface AuthenticatedRequest {
 /**
  * Default deny: every route needs a valid frontend-client access token unless marked @Public().
  * Failures throw (401 with the reason, 503 when the keys can't be read); nothing answers false.
- * Every route refuses a token issued before its user's sessions were ended (Revocations); routes
- * marked @WriteAccess() also ask Cognito about the token, and may need a recent sign-in.
+ * Every route refuses a token issued before its user's sessions were ended (Revocations). The
+ * checks of @WriteAccess() that need no network run here too (a recent sign-in, the admin group);
+ * asking Cognito about the token is LiveTokenGuard's, after the rate limits.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  /**
-   * Each route's @Public() and @WriteAccess() metadata, read once per handler: metadata is fixed at
-   * boot, and two reflector look-ups per request were a measurable share of a cheap route's CPU.
-   */
-  private readonly routes = new WeakMap<object, { isPublic: boolean; needs?: AccessNeeds }>();
-
   constructor(
-    private readonly reflector: Reflector,
+    private readonly routes: RouteAccess,
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: Revocations,
-    private readonly cognito: CognitoService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(adminConfig.KEY) private readonly admin: ConfigType<typeof adminConfig>,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { isPublic, needs } = this.routeOf(context);
-    if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request.headers.authorization);
-    const principal = await this.verifier.verify(token);
+  /** Synchronous for public routes: no promise for Nest to await on /health. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const { isPublic, needs } = this.routes.of(context);
+    return isPublic || this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>(), needs);
+  }
+
+  private async authenticate(
+    request: AuthenticatedRequest,
+    needs: AccessNeeds | undefined,
+  ): Promise<boolean> {
+    const principal = await this.verifier.verify(bearerToken(request.headers.authorization));
     if (await this.revocations.isRevoked(principal.sub, principal.issuedAt)) {
       throw new UnauthenticatedError('Access token was revoked: sign in again');
     }
     // Real time, not the service clock: `auth_time` is Cognito's, like the token's own expiry.
     if (needs?.recentSignIn) assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, new Date());
-    if (needs?.live) await this.cognito.assertTokenLive(token);
+    if (needs?.admin && !principal.groups.includes(this.admin.group)) throw new ForbiddenError();
     request.principal = principal;
     return true;
   }
-
-  private routeOf(context: ExecutionContext): { isPublic: boolean; needs?: AccessNeeds } {
-    const handler = context.getHandler();
-    let route = this.routes.get(handler);
-    if (!route) {
-      const targets = [handler, context.getClass()];
-      route = {
-        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true,
-        needs: this.reflector.getAllAndOverride<AccessNeeds | undefined>(ACCESS_NEEDS, targets),
-      };
-      this.routes.set(handler, route);
-    }
-    return route;
-  }
 }
+
+/** The access token of a request that passed AccessTokenGuard (it was well-formed there). */
+export const accessTokenOf = (request: AuthenticatedRequest): string =>
+  bearerToken(request.headers.authorization);
 
 function bearerToken(header: string | string[] | undefined): string {
   if (typeof header !== 'string' || header.length === 0) {

@@ -1,4 +1,4 @@
-import { applyDecorators, BadRequestException } from '@nestjs/common';
+import { applyDecorators, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -157,3 +157,17 @@ function withoutStack(messages: string[]): BadRequestException {
     options: {},
   });
 }
+
+/**
+ * The one validation pipe: AppModule's global pipe, and what LiveTokenGuard runs before asking
+ * Cognito about a write request.
+ */
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  // Never echo submitted values (passwords, tokens) back in validation errors.
+  validationError: { target: false, value: false },
+  // Field names cut short and the messages counted: unknown keys of any size come back small.
+  exceptionFactory: validationFailure,
+});
