@@ -26,6 +26,13 @@ import type { Principal } from './principal';
 /** Bound on the verified-token cache: about 1 kB a token, so at most ~10 MB. */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
+/**
+ * The cache is keyed by this many last characters of the token (its signature's): a Map look-up
+ * hashes its key, and hashing the whole ~1 kB token (a new string on every request) cost more than
+ * the rest of a cached check. A hit counts only if the whole token is the one that was verified.
+ */
+const CACHE_KEY_CHARS = 32;
+
 /** Reasons a client can act on; the token itself is never echoed. */
 const REASONS: [new (...args: never[]) => Error, string][] = [
   [JwtExpiredError, 'Access token expired'],
@@ -72,7 +79,9 @@ export class AccessTokenVerifier {
    * does not add: revocation is still only seen at expiry (as without the cache: aws-jwt-verify
    * never asks Cognito), and a key removed from the JWKS stops tokens only when they expire.
    */
-  private readonly verified = new ExpiringCache<Principal>(VERIFIED_TOKENS_KEPT);
+  private readonly verified = new ExpiringCache<{ token: string; principal: Principal }>(
+    VERIFIED_TOKENS_KEPT,
+  );
 
   constructor(@Inject(cognitoConfig.KEY) config: ConfigType<typeof cognitoConfig>) {
     // Not derived from COGNITO_ENDPOINT: on AWS that may be a VPC or FIPS endpoint, which serves no
@@ -87,12 +96,13 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
-    const cached = this.verified.get(token);
-    if (cached) return cached;
+    const key = token.slice(-CACHE_KEY_CHARS);
+    const cached = this.verified.get(key);
+    if (cached?.token === token) return cached.principal;
     try {
       const claims = await this.verifier.verify(token);
       const principal = principalOf(claims);
-      this.verified.set(token, principal, claims.exp * 1000);
+      this.verified.set(key, { token, principal }, claims.exp * 1000);
       return principal;
     } catch (error) {
       throw error instanceof UnauthenticatedError ? error : toAuthError(error);

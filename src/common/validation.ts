@@ -166,6 +166,8 @@ export const validationPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
+  // One message per field, for the first rule it breaks: clearer, and a malformed request costs less.
+  stopAtFirstError: true,
   // Never echo submitted values (passwords, tokens) back in validation errors.
   validationError: { target: false, value: false },
   // Field names cut short and the messages counted: unknown keys of any size come back small.
