@@ -106,7 +106,12 @@ const escapeValidatorJs: Plugin = {
   },
 };
 
-const escapeChar = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** Each UTF-16 code unit as `\uXXXX` (an astral character is matched whole, as two units). */
+const escapeChar = (char: string) =>
+  Array.from(
+    { length: char.length },
+    (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`,
+  ).join('');
 
 function assertAscii(file: string): void {
   const source = readFileSync(file, 'utf8');
