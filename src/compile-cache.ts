@@ -4,7 +4,3 @@ import * as nodeModule from 'node:module';
 // (in the OS temp dir), so a restart skips most of the parsing and compiling that dominate cold
 // start. Older Nodes lack the function and start as before.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-/** Writes what the cache holds so far to disk (no-op without the cache). */
-export const flushCompileCache = (): void =>
-  (nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.();

@@ -1,5 +1,5 @@
 // Must stay the first import: it speeds up loading every module after it.
-import { flushCompileCache } from './compile-cache';
+import './compile-cache';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -19,9 +19,6 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen(port, host);
-  // Everything the boot compiled goes to the compile cache now rather than at exit (which a crash or
-  // SIGKILL skips), and the serialized code stops taking memory.
-  flushCompileCache();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
