@@ -21,6 +21,7 @@ import { killAllServers, startServer, type ServerProcess, type ServerSpec } from
 import {
   BARE_NEST,
   bareNestSpec,
+  bareNestValidationSpec,
   rawFastifySpec,
   SERVICE,
   SERVICE_BUNDLE,
@@ -67,11 +68,13 @@ const LABELS = {
   hello: 'raw Fastify: GET /hello',
   verify: 'raw Fastify + aws-jwt-verify: GET (same token)',
   verifySchema: 'raw Fastify + aws-jwt-verify + JSON schema: POST, invalid body → 400',
+  schemaOnly: 'raw Fastify + JSON schema (no token): POST, invalid body → 400',
   bareHealth: 'bare Nest + Fastify: GET /health',
+  bareInvalid: 'bare Nest + ValidationPipe (no token): POST, invalid body → 400',
   health: 'service: GET /health',
   me: 'service: GET /accounts/me (same token)',
   meFresh: 'service: GET /accounts/me (fresh token per request)',
-  emailInvalid: 'service: POST /accounts/me/email (@WriteAccess: GetUser first), invalid body → 400',
+  emailInvalid: 'service: POST /accounts/me/email (@WriteAccess), invalid body → 400',
   adminInvalid: 'service: POST /admin/invitations (admin token), invalid body → 400',
 } as const;
 type Id = keyof typeof LABELS;
@@ -82,7 +85,10 @@ const BASELINES: Record<Id, Id> = {
   hello: 'hello',
   verify: 'hello',
   verifySchema: 'hello',
+  schemaOnly: 'hello',
   bareHealth: 'hello',
+  // What the design's framework alone pays for a 400, next to the restated targets' baseline.
+  bareInvalid: 'bareHealth',
   // Issue 14's restated targets are all against bare Nest's GET /health.
   health: 'bareHealth',
   me: 'bareHealth',
@@ -103,10 +109,14 @@ interface Servers {
   service: ServerProcess;
   bundle: ServerProcess;
   bareNest: ServerProcess;
+  bareValidation: ServerProcess;
   raw: ServerProcess;
 }
 
-function scenarios({ service, bareNest, raw }: Servers, fake: FakeCognito): Record<Id, Scenario> {
+function scenarios(
+  { service, bareNest, bareValidation, raw }: Servers,
+  fake: FakeCognito,
+): Record<Id, Scenario> {
   const auth = { authorization: `Bearer ${fake.mintAccessToken()}` };
   const get = (server: ServerProcess, path: string, headers?: Record<string, string>) =>
     ({ server, method: 'GET', path, headers, status: 200 }) as const;
@@ -116,7 +126,9 @@ function scenarios({ service, bareNest, raw }: Servers, fake: FakeCognito): Reco
     hello: get(raw, '/hello'),
     verify: get(raw, '/verified', auth),
     verifySchema: invalidPost(raw, '/email'),
+    schemaOnly: invalidPost(raw, '/email-schema'),
     bareHealth: get(bareNest, '/health'),
+    bareInvalid: invalidPost(bareValidation, '/email'),
     health: get(service, '/health'),
     me: get(service, '/accounts/me', auth),
     meFresh: { ...get(service, '/accounts/me'), freshTokens: () => mintTokens(fake, FRESH_TOKENS) },
@@ -190,6 +202,7 @@ async function throughput(fake: FakeCognito, cognito: CognitoTarget, smtpUrl: st
     servers.service = await startServer(serviceSpec(cognito, smtpUrl, { env: UNLIMITED_QUOTAS }));
     servers.bundle = await startServer(serviceSpec(cognito, smtpUrl, { bundled: true }));
     servers.bareNest = await startServer(bareNestSpec);
+    servers.bareValidation = await startServer(bareNestValidationSpec);
     servers.raw = await startServer(rawFastifySpec(cognito, fake.jwks));
     const all = scenarios(servers as Servers, fake);
     const cognitoCalls = () => Object.values(fake.calls()).reduce((a, b) => a + b, 0);

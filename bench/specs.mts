@@ -32,6 +32,7 @@ export function snapshotServiceBuild(): void {
     `${ROOT}dist/main.js`,
     `${ROOT}dist/bundle/main.mjs`,
     `${APPS_DIR}/bare-nest.js`,
+    `${APPS_DIR}/bare-nest-validation.js`,
     `${APPS_DIR}/raw-fastify.js`,
   ]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run the bench with npm run bench`);
@@ -101,6 +102,15 @@ export function serviceSpec(
 export const bareNestSpec: ServerSpec = {
   name: BARE_NEST,
   script: `${APPS_DIR}/bare-nest.js`,
+  env: baseEnv,
+};
+
+export const BARE_NEST_VALIDATION = 'bare Nest + Fastify + ValidationPipe';
+
+/** Bare Nest with Nest's ValidationPipe and one class-validator DTO (bench/apps/bare-nest-validation.ts). */
+export const bareNestValidationSpec: ServerSpec = {
+  name: BARE_NEST_VALIDATION,
+  script: `${APPS_DIR}/bare-nest-validation.js`,
   env: baseEnv,
 };
 
