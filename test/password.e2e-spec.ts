@@ -1,48 +1,24 @@
 import { AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PASSWORD_RESET_ATTRIBUTE } from '../src/cognito/attributes';
-import { Clock } from '../src/common/clock';
+import { clockedStackForSuite } from './support/clocked-stack';
 import { getUserAttributes, signInFrontend } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
 import { jobsDone } from './support/jobs';
-import { ManualClock } from './support/manual-clock';
-import { startStack, TestStack } from './support/stack';
 
 const NEW_PASSWORD = 'Another-Horse-7-Staple';
 
 describe('password reset on our own mails (moto + real SMTP)', () => {
-  let stack: TestStack;
-  let proxy: FaultProxy;
-  const clock = new ManualClock();
+  const world = clockedStackForSuite();
   let n = 0;
   const freshEmail = (tag = 'reset') => `${tag}${++n}.${Date.now()}@example.test`;
 
-  beforeAll(async () => {
-    stack = await startStack({
-      env: { COGNITO_MAX_ATTEMPTS: '1' },
-      endpointFor: async (endpoint) => {
-        proxy = await startFaultProxy(endpoint);
-        return proxy.url;
-      },
-      override: (builder) => builder.overrideProvider(Clock).useValue(clock),
-    });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await proxy?.close();
-  });
-  afterEach(() => {
-    clock.reset();
-    proxy.clear();
-  });
-
-  const forgot = (email: unknown, app = stack.app) =>
+  const forgot = (email: unknown, app = world.stack.app) =>
     app.inject({ method: 'POST', url: '/accounts/password/forgot', payload: { email } });
   const reset = (payload: Record<string, unknown>) =>
-    stack.app.inject({ method: 'POST', url: '/accounts/password/reset', payload });
+    world.stack.app.inject({ method: 'POST', url: '/accounts/password/reset', payload });
   const me = (accessToken: string) =>
-    stack.app.inject({
+    world.stack.app.inject({
       method: 'GET',
       url: '/accounts/me',
       headers: { authorization: `Bearer ${accessToken}` },
@@ -50,7 +26,7 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
   /** The reset link of the `count`-th mail to the address. */
   const resetLink = async (email: string, count: number) => {
     const { username, token } = linkParams(
-      (await stack.smtp.waitForMail(email, { count })).text,
+      (await world.stack.smtp.waitForMail(email, { count })).text,
       RESET_LINK_PREFIX,
     );
     return { username, token };
@@ -64,18 +40,18 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
   };
 
   it('mails a link; the new password works, the old one and every earlier session do not', async () => {
-    const user = await activatedUser(stack, freshEmail());
+    const user = await activatedUser(world.stack, freshEmail());
     expect((await me(user.accessToken)).statusCode).toBe(200);
 
     const asked = await forgot(` ${user.email.toUpperCase()}`);
     expect(asked.statusCode).toBe(202);
-    const mail = await stack.smtp.waitForMail(user.email, { count: 2 });
+    const mail = await world.stack.smtp.waitForMail(user.email, { count: 2 });
     expect(mail.contentType).toBe('multipart/alternative');
     expect(mail.subject).toBe('Choose a new password');
     expect(mail.html).toMatch(/<a class="button"[^>]*target="_blank"/);
     const link = linkParams(mail.text, RESET_LINK_PREFIX);
     expect(link.username).toBe(user.username);
-    const stored = await getUserAttributes(stack.pool, user.username);
+    const stored = await getUserAttributes(world.stack.pool, user.username);
     expect(stored[PASSWORD_RESET_ATTRIBUTE]).toBeTruthy();
     expect(stored[PASSWORD_RESET_ATTRIBUTE]).not.toContain(link.token);
 
@@ -92,8 +68,8 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
     expect(done.statusCode).toBe(200);
     expect(done.json()).toEqual({ username: user.username });
 
-    await expect(signInFrontend(stack.pool, user.username, NEW_PASSWORD)).resolves.toBeDefined();
-    await expect(signInFrontend(stack.pool, user.username, TEST_PASSWORD)).rejects.toMatchObject({
+    await expect(signInFrontend(world.stack.pool, user.username, NEW_PASSWORD)).resolves.toBeDefined();
+    await expect(signInFrontend(world.stack.pool, user.username, TEST_PASSWORD)).rejects.toMatchObject({
       name: 'NotAuthorizedException',
     });
     // The session from before the reset is refused at once, not at its expiry.
@@ -101,11 +77,11 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
     expect(refused.statusCode).toBe(401);
     expect(refused.json()).toMatchObject({ code: 'UNAUTHENTICATED', message: /revoked/ });
 
-    const notice = await stack.smtp.waitForMail(user.email, { count: 3 });
+    const notice = await world.stack.smtp.waitForMail(user.email, { count: 3 });
     expect(notice.subject).toBe('Your password was changed');
     expect(notice.text).toContain('signed out');
     // Still verified: Cognito's own ForgotPassword keeps working for apps that use it.
-    const after = await getUserAttributes(stack.pool, user.username);
+    const after = await getUserAttributes(world.stack.pool, user.username);
     expect(after).toMatchObject({ email_verified: 'true' });
     expect(after[PASSWORD_RESET_ATTRIBUTE]).toBeUndefined();
 
@@ -115,13 +91,13 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
   });
 
   it('answers every address alike: an invited one gets an activation link, unknown and disabled nothing', async () => {
-    const active = await activatedUser(stack, freshEmail());
+    const active = await activatedUser(world.stack, freshEmail());
     const invited = freshEmail('invited');
-    await stack.app.inject({ method: 'POST', url: '/accounts/signup', payload: { email: invited } });
-    await stack.smtp.waitForMail(invited);
-    const disabled = await activatedUser(stack, freshEmail('disabled'));
-    await stack.pool.client.send(
-      new AdminDisableUserCommand({ UserPoolId: stack.pool.userPoolId, Username: disabled.username }),
+    await world.stack.app.inject({ method: 'POST', url: '/accounts/signup', payload: { email: invited } });
+    await world.stack.smtp.waitForMail(invited);
+    const disabled = await activatedUser(world.stack, freshEmail('disabled'));
+    await world.stack.pool.client.send(
+      new AdminDisableUserCommand({ UserPoolId: world.stack.pool.userPoolId, Username: disabled.username }),
     );
     const unknown = freshEmail('nobody');
 
@@ -129,17 +105,17 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
     expect(new Set(answers.map((a) => `${a.statusCode} ${a.body}`)).size).toBe(1);
     expect(answers[0].statusCode).toBe(202);
 
-    const activation = await stack.smtp.waitForMail(invited, { count: 2 });
+    const activation = await world.stack.smtp.waitForMail(invited, { count: 2 });
     expect(activation.subject).toBe('Finish creating your account');
     expect(linkParams(activation.text, ACTIVATION_LINK_PREFIX).token).not.toBe('');
-    await stack.smtp.waitForMail(active.email, { count: 2 });
-    await jobsDone(stack.app);
-    expect(stack.smtp.mailsTo(unknown)).toHaveLength(0);
-    expect(stack.smtp.mailsTo(disabled.email)).toHaveLength(1); // its activation mail only
+    await world.stack.smtp.waitForMail(active.email, { count: 2 });
+    await jobsDone(world.stack.app);
+    expect(world.stack.smtp.mailsTo(unknown)).toHaveLength(0);
+    expect(world.stack.smtp.mailsTo(disabled.email)).toHaveLength(1); // its activation mail only
   });
 
   it('answers one indistinguishable error for a wrong, replaced, expired or unknown link', async () => {
-    const user = await activatedUser(stack, freshEmail());
+    const user = await activatedUser(world.stack, freshEmail());
     await forgot(user.email);
     const first = await resetLink(user.email, 2);
     await forgot(user.email);
@@ -153,9 +129,9 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
     for (const link of tries) {
       expect((await reset({ ...link, password: NEW_PASSWORD })).json()).toEqual(INVALID_LINK);
     }
-    clock.advanceMinutes(61);
+    world.clock.advanceMinutes(61);
     expect((await reset({ ...second, password: NEW_PASSWORD })).json()).toEqual(INVALID_LINK);
-    clock.reset();
+    world.clock.reset();
     expect(
       (await reset({ username: second.username, token: second.token, password: NEW_PASSWORD })).statusCode,
     ).toBe(200);
@@ -163,7 +139,7 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
 
   it('refuses malformed input with 400 and names the field, never echoing the password', async () => {
     for (const payload of [{}, { email: 'not-an-address' }, { email: 'someone@example.test', extra: true }]) {
-      const res = await stack.app.inject({ method: 'POST', url: '/accounts/password/forgot', payload });
+      const res = await world.stack.app.inject({ method: 'POST', url: '/accounts/password/forgot', payload });
       expect(res.statusCode).toBe(400);
     }
     const cutOff = await reset({
@@ -179,24 +155,24 @@ describe('password reset on our own mails (moto + real SMTP)', () => {
   });
 
   it('a failure half-way (the global sign-out) answers 503 and leaves the link working for the retry', async () => {
-    const user = await activatedUser(stack, freshEmail());
+    const user = await activatedUser(world.stack, freshEmail());
     await forgot(user.email);
     const link = await resetLink(user.email, 2);
 
-    proxy.inject('AdminUserGlobalSignOut', { kind: 'error5xx' });
+    world.proxy.inject('AdminUserGlobalSignOut', { kind: 'error5xx' });
     const failed = await reset({ ...link, password: NEW_PASSWORD });
     expect(failed.statusCode).toBe(503);
     expect(failed.json()).toMatchObject({ code: 'IDENTITY_PROVIDER_UNAVAILABLE' });
-    proxy.clear();
+    world.proxy.clear();
 
     const retried = await reset({ username: link.username, token: link.token, password: NEW_PASSWORD });
     expect(retried.statusCode).toBe(200);
-    await expect(signInFrontend(stack.pool, user.username, NEW_PASSWORD)).resolves.toBeDefined();
+    await expect(signInFrontend(world.stack.pool, user.username, NEW_PASSWORD)).resolves.toBeDefined();
     expect((await me(user.accessToken)).statusCode).toBe(401);
   });
 
   it('limits requests per client with 429', async () => {
-    const { app } = await stack.bootApp({
+    const { app } = await world.stack.bootApp({
       env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_IP_PER_MINUTE: '3' },
     });
     const answers = [];
