@@ -192,8 +192,10 @@ export function renderReport(report: BenchReport): string {
     coldStartTable(report.startups),
     '',
     'The apps start in turn, after one uncounted start of each (it fills the page cache and the ' +
-      'service’s compile cache, which it keeps in the OS temp dir). `(compile cache off)` sets ' +
-      'NODE_DISABLE_COMPILE_CACHE=1: what the first start in a new container costs.',
+      'service’s compile cache: dist/main.js keeps it in the OS temp dir, the bundle in its own ' +
+      '`compile-cache/`, which `npm run bundle` fills by starting it once). `(new container)`: the bundle ' +
+      'copied to another path with only the cache it shipped with, put back before every start (a first ' +
+      'start after a deploy). `(compile cache off)` sets NODE_DISABLE_COMPILE_CACHE=1: no cache at all.',
     '',
     '### Memory (VmRSS)',
     '',

@@ -27,6 +27,8 @@ export interface ServerSpec {
   /** Node flags before the script (e.g. `--cpu-prof` for bench/profile.mts). */
   nodeArgs?: string[];
   env(port: number): Record<string, string>;
+  /** Run before every start (e.g. to put files back as they were). */
+  prepare?(): void;
 }
 
 const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -67,6 +69,7 @@ function statusOf(url: string): Promise<number> {
 
 /** Spawns the server and resolves once `/health` answers 200, polling every 5 ms. */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
+  spec.prepare?.();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startProcess({

@@ -8,6 +8,9 @@ const BUILD = `${ROOT}node_modules/.cache/cognito-accounts-bench/`;
 /** The service as `nest build` made it, copied so that a rebuild in the tree cannot pull it away mid-run. */
 export const SERVICE_DIR = `${BUILD}service`;
 const APPS_DIR = `${BUILD}apps`;
+/** The bundle copied to another path, as a new container gets it: only the compile cache it shipped with. */
+const NEW_CONTAINER_DIR = `${BUILD}new-container`;
+const SHIPPED_CACHE = `${BUILD}shipped-compile-cache`;
 
 /** The names the report uses for the three kinds of server. */
 export const SERVICE = 'service';
@@ -39,39 +42,55 @@ export function snapshotServiceBuild(): void {
   }
   rmSync(SERVICE_DIR, { recursive: true, force: true });
   cpSync(`${ROOT}dist`, SERVICE_DIR, { recursive: true });
+  for (const dir of [NEW_CONTAINER_DIR, SHIPPED_CACHE]) rmSync(dir, { recursive: true, force: true });
+  cpSync(`${ROOT}dist/bundle`, NEW_CONTAINER_DIR, { recursive: true });
+  cpSync(`${ROOT}dist/bundle/compile-cache`, SHIPPED_CACHE, { recursive: true });
 }
 
 /** Only what a server needs: no AWS profile or session of the person running the bench. */
 const baseEnv = (port: number) => ({ PATH: process.env.PATH ?? '', PORT: String(port) });
 
-/** The service with Node's compile cache switched off: what a first start in a new container costs. */
+/** The service with Node's compile cache switched off: no cache at all, not even the bundle's own. */
 export const SERVICE_WITHOUT_COMPILE_CACHE = `${SERVICE} (compile cache off)`;
 /** The production build: `npm run bundle`'s dist/bundle/main.mjs (esbuild, one ES module). */
 export const SERVICE_BUNDLE = `${SERVICE} (bundle)`;
 export const SERVICE_BUNDLE_WITHOUT_COMPILE_CACHE = `${SERVICE_BUNDLE} (compile cache off)`;
+/**
+ * The bundle's first start in a new container: at another path than where `npm run bundle` filled its
+ * compile cache, with that cache only (put back before every start).
+ */
+export const SERVICE_BUNDLE_NEW_CONTAINER = `${SERVICE_BUNDLE} (new container)`;
 
 export interface ServiceOptions {
   compileCache?: boolean;
   /** Run dist/bundle/main.mjs instead of dist/main.js. */
   bundled?: boolean;
+  /** The bundle as a new container starts it (SERVICE_BUNDLE_NEW_CONTAINER); implies `bundled`. */
+  newContainer?: boolean;
   /** More environment (queue engine, quotas...). */
   env?: Record<string, string>;
 }
 
 /**
  * The service, `node main.js`, configured by its environment alone, quiet (LOG_LEVEL=warn) and
- * unthrottled. It enables Node's compile cache itself (in the OS temp dir); `compileCache: false`
- * switches that off.
+ * unthrottled. It enables Node's compile cache itself (dist/main.js in the OS temp dir, the bundle in
+ * its own `compile-cache/`); `compileCache: false` switches that off.
  */
 export function serviceSpec(
   cognito: CognitoTarget,
   smtpUrl: string,
-  { compileCache = true, bundled = false, env = {} }: ServiceOptions = {},
+  { compileCache = true, bundled = false, newContainer = false, env = {} }: ServiceOptions = {},
 ): ServerSpec {
-  const name = bundled ? SERVICE_BUNDLE : SERVICE;
+  const name = bundled || newContainer ? SERVICE_BUNDLE : SERVICE;
+  const script = newContainer
+    ? `${NEW_CONTAINER_DIR}/main.mjs`
+    : bundled
+      ? `${SERVICE_DIR}/bundle/main.mjs`
+      : `${SERVICE_DIR}/main.js`;
   return {
-    name: compileCache ? name : `${name} (compile cache off)`,
-    script: bundled ? `${SERVICE_DIR}/bundle/main.mjs` : `${SERVICE_DIR}/main.js`,
+    name: newContainer ? SERVICE_BUNDLE_NEW_CONTAINER : compileCache ? name : `${name} (compile cache off)`,
+    script,
+    ...(newContainer ? { prepare: shippedCacheOnly } : {}),
     env: (port) => ({
       ...baseEnv(port),
       ...(compileCache ? {} : { NODE_DISABLE_COMPILE_CACHE: '1' }),
@@ -96,6 +115,12 @@ export function serviceSpec(
       ...env,
     }),
   };
+}
+
+/** Puts the new container's compile cache back to what the bundle shipped with. */
+function shippedCacheOnly(): void {
+  rmSync(`${NEW_CONTAINER_DIR}/compile-cache`, { recursive: true, force: true });
+  cpSync(SHIPPED_CACHE, `${NEW_CONTAINER_DIR}/compile-cache`, { recursive: true });
 }
 
 /** The smallest NestJS + Fastify app with GET /health (bench/apps/bare-nest.ts). */
