@@ -58,8 +58,13 @@ const LAMBDA_ENTRY = [
   '',
 ].join('\n');
 
-/** Loaded by Nest only when installed, or native: not part of the bundle. */
+/**
+ * Loaded by Nest only when installed, or native: not part of the bundle. preview-email (with pug and
+ * Babel's parser, a third of the bundle) is required by the mailer only when a template adapter is
+ * configured, inside a try; this service renders its own mails and configures none.
+ */
 const EXTERNAL = [
+  'preview-email',
   '@nestjs/microservices',
   '@nestjs/microservices/*',
   '@nestjs/websockets',
