@@ -42,6 +42,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly queue: Queue;
   private readonly worker: Worker;
+  /** Set when shutdown begins: a lost connection is not dialled again. */
+  private shuttingDown = false;
 
   constructor(
     private readonly handlers: JobHandlers,
@@ -50,7 +52,15 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     options: BullMqOptions,
   ) {
     super();
-    const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+    const connection = {
+      url: options.redisUrl,
+      maxRetriesPerRequest: null,
+      // BullMQ's own back-off while running; none once shutting down. Without this, a client whose
+      // Redis is gone keeps dialling it after shutdown (BullMQ's disconnect() first waits for a
+      // connection that never comes), and its sockets keep the process from exiting.
+      retryStrategy: (times: number) =>
+        this.shuttingDown ? null : Math.max(Math.min(Math.exp(times), 20_000), 1_000),
+    };
     const prefix = options.prefix ?? 'cognito-accounts:bull';
     this.queue = new Queue(QUEUE_NAME, { connection, prefix });
     this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), {
@@ -96,6 +106,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
    * connections, so that the process can exit.
    */
   async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     const closing = (async () => {
       await this.worker.close();
       await this.queue.close();
