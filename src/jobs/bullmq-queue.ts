@@ -14,7 +14,7 @@ const COMPLETED_KEPT = 1_000;
  * Redis for as long as it is down; a job cut off here is run again once its lock lapses.
  */
 const CLOSE_TIMEOUT_MS = 5_000;
-/** After the timeout, how long cutting the connections may take before shutdown goes on anyway. */
+/** How long the forced close (it drops the connections) may take before shutdown goes on anyway. */
 const DISCONNECT_TIMEOUT_MS = 1_000;
 
 /** What a job holds in Redis: the payload, and the request that queued it. */
@@ -44,6 +44,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly worker: Worker;
   /** Set when shutdown begins: a lost connection is not dialled again. */
   private shuttingDown = false;
+  /** Jobs this instance is running now. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly handlers: JobHandlers,
@@ -101,28 +103,31 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   /**
-   * Lets running jobs finish (a job cut off here is run again by another instance), then
-   * disconnects; with Redis out of reach, gives up waiting after CLOSE_TIMEOUT_MS and cuts the
-   * connections, so that the process can exit.
+   * Takes no new job, lets the running ones finish (a job cut off here is run again by another
+   * instance once its lock expires) for at most CLOSE_TIMEOUT_MS, then closes with force. BullMQ's
+   * gentle close would wait for those jobs itself and meanwhile renew their locks on a timer: with
+   * Redis gone they never finish, and that timer alone kept the process alive after shutdown.
    */
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
-    const closing = (async () => {
-      await this.worker.close();
-      await this.queue.close();
-    })();
-    if (await settlesWithin(closing, CLOSE_TIMEOUT_MS)) return;
-    this.logger.warn(
-      `BullMQ did not close within ${CLOSE_TIMEOUT_MS} ms (Redis unreachable?): disconnecting`,
-    );
-    const cut = Promise.allSettled([this.worker.disconnect(), this.queue.disconnect()]);
-    await settlesWithin(cut, DISCONNECT_TIMEOUT_MS);
+    await this.worker.pause(true);
+    if (!(await settlesWithin(Promise.allSettled([...this.running]), CLOSE_TIMEOUT_MS))) {
+      this.logger.warn(
+        `${this.running.size} job(s) still running after ${CLOSE_TIMEOUT_MS} ms (Redis unreachable?): leaving them`,
+      );
+    }
+    const closing = Promise.allSettled([this.worker.close(true), this.queue.close()]);
+    await settlesWithin(closing, DISCONNECT_TIMEOUT_MS);
   }
 
-  /** Runs a job as part of the request that queued it. */
+  /** Runs a job as part of the request that queued it; shutdown waits for it. */
   private process(job: Job): Promise<void> {
     const queued = toQueued(job);
-    return runInRequest(queued.requestId, () => this.run(job, queued));
+    const run = runInRequest(queued.requestId, () => this.run(job, queued));
+    this.running.add(run);
+    const forget = () => this.running.delete(run);
+    run.then(forget, forget);
+    return run;
   }
 
   private async run(job: Job, queued: QueuedJob): Promise<void> {
