@@ -11,6 +11,7 @@ interface Page {
 describe('the admin API lists and searches accounts page by page', () => {
   let stack: TestStack;
   let token: string;
+  /** Usernames by n: `created[n]` has the address `even-n` or `odd-n`, whichever call finished first. */
   const created: string[] = [];
 
   beforeAll(async () => {
@@ -30,10 +31,11 @@ describe('the admin API lists and searches accounts page by page', () => {
               UserAttributes: [{ Name: 'email', Value: `${n % 2 ? 'odd' : 'even'}-${n}@example.test` }],
             }),
           );
-          created.push(username);
+          created[n] = username;
         }),
       );
     }
+    // even-0: the "even" invited accounts below are the other 104.
     await stack.pool.client.send(
       new AdminDisableUserCommand({ UserPoolId: stack.pool.userPoolId, Username: created[0] }),
     );
