@@ -44,8 +44,11 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly worker: Worker;
   /** Set when shutdown begins: a lost connection is not dialled again. */
   private shuttingDown = false;
-  /** Jobs this instance is running now. */
-  private readonly running = new Set<Promise<void>>();
+  /**
+   * Jobs this instance has taken, by id, until BullMQ has written their outcome to Redis (its
+   * 'completed' or 'failed' event): shutdown waits for that, not just for the handler.
+   */
+  private readonly unrecorded = new Map<string, { recorded: Promise<void>; resolve(): void }>();
 
   constructor(
     private readonly handlers: JobHandlers,
@@ -73,7 +76,9 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       stalledInterval: options.lockMs,
       settings: { backoffStrategy: (attemptsMade: number) => this.policy.delayAfter(attemptsMade) },
     });
+    this.worker.on('completed', (job) => this.recorded(job));
     this.worker.on('failed', (job, error) => {
+      this.recorded(job);
       if (!job || !this.isFinal(job, error)) return;
       const queued = toQueued(job);
       runInRequest(queued.requestId, () => this.failures.deadLettered(queued, job.attemptsMade, error));
@@ -103,31 +108,41 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   /**
-   * Takes no new job, lets the running ones finish (a job cut off here is run again by another
-   * instance once its lock expires) for at most CLOSE_TIMEOUT_MS, then closes with force. BullMQ's
-   * gentle close would wait for those jobs itself and meanwhile renew their locks on a timer: with
-   * Redis gone they never finish, and that timer alone kept the process alive after shutdown.
+   * Takes no new job, lets the running ones finish and their outcome be recorded (a job cut off here
+   * is run again by another instance once its lock expires) for at most CLOSE_TIMEOUT_MS, then
+   * closes with force. BullMQ's gentle close would wait for those jobs itself and meanwhile renew
+   * their locks on a timer: with Redis gone they never finish, and that timer alone kept the process
+   * alive after shutdown. (A job whose outcome BullMQ never reports, its lock lost to another
+   * instance, only makes this wait run to its end.)
    */
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     await this.worker.pause(true);
-    if (!(await settlesWithin(Promise.allSettled([...this.running]), CLOSE_TIMEOUT_MS))) {
+    const taken = [...this.unrecorded.values()].map((job) => job.recorded);
+    if (!(await settlesWithin(Promise.all(taken), CLOSE_TIMEOUT_MS))) {
       this.logger.warn(
-        `${this.running.size} job(s) still running after ${CLOSE_TIMEOUT_MS} ms (Redis unreachable?): leaving them`,
+        `${this.unrecorded.size} job(s) not finished after ${CLOSE_TIMEOUT_MS} ms (Redis unreachable?): leaving them`,
       );
     }
     const closing = Promise.allSettled([this.worker.close(true), this.queue.close()]);
     await settlesWithin(closing, DISCONNECT_TIMEOUT_MS);
   }
 
-  /** Runs a job as part of the request that queued it; shutdown waits for it. */
+  /** Runs a job as part of the request that queued it; shutdown waits until its outcome is recorded. */
   private process(job: Job): Promise<void> {
+    if (job.id && !this.unrecorded.has(job.id)) {
+      let resolve = () => {};
+      const recorded = new Promise<void>((done) => (resolve = done));
+      this.unrecorded.set(job.id, { recorded, resolve });
+    }
     const queued = toQueued(job);
-    const run = runInRequest(queued.requestId, () => this.run(job, queued));
-    this.running.add(run);
-    const forget = () => this.running.delete(run);
-    run.then(forget, forget);
-    return run;
+    return runInRequest(queued.requestId, () => this.run(job, queued));
+  }
+
+  private recorded(job: Job | undefined): void {
+    if (!job?.id) return;
+    this.unrecorded.get(job.id)?.resolve();
+    this.unrecorded.delete(job.id);
   }
 
   private async run(job: Job, queued: QueuedJob): Promise<void> {
