@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { UserNotFoundError } from '../common/errors';
 import type { Account } from '../cognito/account';
-import { CognitoService } from '../cognito/cognito.service';
+import { CognitoGateway } from '../cognito/cognito-gateway';
 import { coordinationConfig } from '../config/configuration';
 import {
   KEYED_LOCK,
@@ -25,7 +25,7 @@ import {
 @Injectable()
 export class AddressRegistry {
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     @Inject(KEYED_LOCK) private readonly lock: KeyedLock,
     @Inject(RECORD_STORE) private readonly records: RecordStore,
     @Inject(coordinationConfig.KEY) private readonly config: ConfigType<typeof coordinationConfig>,
@@ -47,7 +47,7 @@ export class AddressRegistry {
    */
   async holders(email: string, except?: string): Promise<Account[]> {
     const [listed, claimed] = await Promise.all([
-      this.cognito.findAccountsByEmail(email),
+      this.cognito.listAll({ email }),
       this.records.get(this.key(email)),
     ]);
     const usernames = new Set([...listed.map((account) => account.username), ...(claimed ? [claimed] : [])]);

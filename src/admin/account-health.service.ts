@@ -4,8 +4,7 @@ import { sortByOwnership } from '../accounts/address-registry';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors';
 import type { Account } from '../cognito/account';
-import { CognitoDirectory } from '../cognito/cognito-directory';
-import { CognitoService } from '../cognito/cognito.service';
+import { CognitoGateway } from '../cognito/cognito-gateway';
 import { AuditLog } from '../logging/audit-log';
 import { AdminView } from './admin-view';
 import type {
@@ -28,15 +27,14 @@ export class AccountHealthService {
   private readonly logger = new Logger('AccountHealth');
 
   constructor(
-    private readonly directory: CognitoDirectory,
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly invitations: InvitationsService,
     private readonly view: AdminView,
     private readonly audit: AuditLog,
   ) {}
 
   async report(): Promise<AccountReportDto> {
-    const accounts = await this.directory.listAll();
+    const accounts = await this.cognito.listAll();
     const now = this.view.now();
     return {
       generatedAt: now.toISOString(),
@@ -65,7 +63,7 @@ export class AccountHealthService {
   }
 
   async repair(admin: Principal, kind: RepairKind): Promise<RepairResultDto> {
-    const accounts = await this.directory.listAll();
+    const accounts = await this.cognito.listAll();
     const now = this.view.now();
     const result: RepairResultDto = { kind, changed: [], failed: [] };
     const attempt = async (

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InvitationsService } from '../accounts/signup/invitations.service';
+import { subOf } from '../accounts/sessions/sessions.service';
 import type { Principal } from '../auth/principal';
 import { Revocations } from '../auth/revocations';
-import { CognitoDirectory, type DirectoryQuery } from '../cognito/cognito-directory';
-import { CognitoService } from '../cognito/cognito.service';
+import { CognitoGateway, type DirectoryQuery } from '../cognito/cognito-gateway';
 import { AuditLog } from '../logging/audit-log';
 import type { AdminState } from './admin-state';
 import { AdminView } from './admin-view';
@@ -29,8 +29,7 @@ function directoryQuery(state: AdminState | undefined, email: string | undefined
 @Injectable()
 export class AdminUsersService {
   constructor(
-    private readonly directory: CognitoDirectory,
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly invitations: InvitationsService,
     private readonly revocations: Revocations,
     private readonly view: AdminView,
@@ -48,7 +47,7 @@ export class AdminUsersService {
    * then hold fewer than `limit` users, even none, while `cursor` says more follow.
    */
   async list({ state, email, cursor, limit = 60 }: ListUsersQueryDto): Promise<AdminUserPageDto> {
-    const page = await this.directory.listPage(directoryQuery(state, email), limit, cursor);
+    const page = await this.cognito.listPage(directoryQuery(state, email), limit, cursor);
     const now = this.view.now();
     const users = page.accounts
       .map((account) => this.view.toDto(account, now))
@@ -69,12 +68,12 @@ export class AdminUsersService {
   /** Disables the account, ends every session, and makes this service refuse its tokens at once. */
   async disable(admin: Principal, username: string): Promise<void> {
     await this.revokeSessions(username);
-    await this.directory.disable(username);
+    await this.cognito.disable(username);
     this.audit.record('admin.disabled', { username, admin: admin.username });
   }
 
   async enable(admin: Principal, username: string): Promise<void> {
-    await this.directory.enable(username);
+    await this.cognito.enable(username);
     this.audit.record('admin.enabled', { username, admin: admin.username });
   }
 
@@ -84,10 +83,10 @@ export class AdminUsersService {
   }
 
   async delete(admin: Principal, username: string): Promise<void> {
-    const sub = await this.directory.subjectOf(username);
+    const sub = await this.cognito.getAccount(username).then(subOf);
     // Real time, not the service clock: the mark is compared with the tokens' own `iat`.
     await this.revocations.revokeAll(sub, new Date());
-    await this.directory.delete(username);
+    await this.cognito.deleteAccount(username);
     this.audit.record('admin.deleted', { username, admin: admin.username });
   }
 
@@ -96,8 +95,8 @@ export class AdminUsersService {
    * Cognito's global sign-out, which stops the refresh tokens everywhere else.
    */
   private async revokeSessions(username: string): Promise<void> {
-    const sub = await this.directory.subjectOf(username);
+    const sub = await this.cognito.getAccount(username).then(subOf);
     await this.revocations.revokeAll(sub, new Date());
-    await this.directory.signOutEverywhere(username);
+    await this.cognito.signOutEverywhere(username);
   }
 }

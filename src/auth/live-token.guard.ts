@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { CognitoService } from '../cognito/cognito.service';
+import { CognitoGateway } from '../cognito/cognito-gateway';
 import { RouteArguments } from '../common/route-arguments';
 import { validationPipe } from '../common/validation';
 import { accessTokenOf, type AuthenticatedRequest } from './access-token.guard';
@@ -18,7 +18,7 @@ export class LiveTokenGuard implements CanActivate {
 
   constructor(
     private readonly routes: RouteAccess,
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {

@@ -8,9 +8,9 @@ import { toDomainError } from './cognito-errors';
 import { CognitoQuota, parseQuotaLimits } from './cognito-quota';
 
 /**
- * The one SDK client of the service, shared by the wrappers of `cognito/`: it keeps every call under
- * Cognito's request quotas (shared with the account's other apps, across every instance) and turns
- * SDK exceptions into domain errors, so nothing above `cognito/` sees an AWS type.
+ * The service's one SDK client and its one send point (`call`), under the gateway: it keeps every
+ * call under Cognito's request quotas (shared with the account's other apps, across every instance)
+ * and turns SDK exceptions into domain errors, so nothing above `cognito/` sees an AWS type.
  */
 @Injectable()
 export class CognitoClient implements OnModuleDestroy {

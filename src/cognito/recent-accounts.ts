@@ -7,8 +7,8 @@ const RECENT_READ_MS = 5_000;
 const RECENT_READS_KEPT = 10_000;
 
 /**
- * Accounts read lately by this instance, shared by the wrappers of `cognito/`: every write through
- * any of them forgets the user's entry, so this instance never shows its own writes late.
+ * Accounts read lately by this instance, kept by the gateway: every verb that changes an account
+ * forgets the user's entry, so this instance never shows its own writes late.
  */
 @Injectable()
 export class RecentAccounts {

@@ -1,13 +1,13 @@
 import type { ConfigType } from '@nestjs/config';
 import { IdentityProviderUnavailableError } from '../common/errors';
-import type { CognitoProbe } from '../cognito/cognito-probe';
+import type { CognitoGateway } from '../cognito/cognito-gateway';
 import type { operationsConfig } from '../config/configuration';
 import type { CoordinationHealth } from '../coordination/coordination-health';
 import type { JobQueue } from '../jobs/job-queue';
 import { READINESS_TTL_MS, ReadinessService } from './readiness.service';
 
 function setUp({ redis, waiting }: { redis?: boolean; waiting?: number } = {}) {
-  const probe = { check: jest.fn(() => Promise.resolve()) };
+  const probe = { probe: jest.fn(() => Promise.resolve()) };
   const coordination = {
     usesRedis: redis !== undefined,
     isReachable: jest.fn(() => Promise.resolve(redis ?? true)),
@@ -16,7 +16,7 @@ function setUp({ redis, waiting }: { redis?: boolean; waiting?: number } = {}) {
     waiting === undefined ? undefined : { depth: () => Promise.resolve({ waiting, oldestAgeMs: 0 }) };
   const config = { readyMaxQueueBacklog: 10 } as ConfigType<typeof operationsConfig>;
   const service = new ReadinessService(
-    probe as unknown as CognitoProbe,
+    probe as unknown as CognitoGateway,
     coordination as unknown as CoordinationHealth,
     config,
     queue as unknown as JobQueue | undefined,
@@ -34,7 +34,7 @@ describe('ReadinessService', () => {
 
   it('names each failing check', async () => {
     const { service, probe } = setUp({ redis: false, waiting: 11 });
-    probe.check.mockRejectedValue(new IdentityProviderUnavailableError());
+    probe.probe.mockRejectedValue(new IdentityProviderUnavailableError());
     expect(await service.check()).toEqual({
       ready: false,
       checks: { cognito: 'fail', redis: 'fail', queue: 'fail' },
@@ -56,9 +56,9 @@ describe('ReadinessService', () => {
     await Promise.all([service.check(), service.check()]);
     now += READINESS_TTL_MS - 1;
     await service.check();
-    expect(probe.check).toHaveBeenCalledTimes(1);
+    expect(probe.probe).toHaveBeenCalledTimes(1);
     now += 1;
     await service.check();
-    expect(probe.check).toHaveBeenCalledTimes(2);
+    expect(probe.probe).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { CognitoProbe } from '../cognito/cognito-probe';
+import { CognitoGateway } from '../cognito/cognito-gateway';
 import { operationsConfig } from '../config/configuration';
 import { CoordinationHealth } from '../coordination/coordination-health';
 import { JobQueue } from '../jobs/job-queue';
@@ -34,7 +34,7 @@ export class ReadinessService {
   private last?: { at: number; result: Promise<Readiness> };
 
   constructor(
-    private readonly cognito: CognitoProbe,
+    private readonly cognito: CognitoGateway,
     private readonly coordination: CoordinationHealth,
     @Inject(operationsConfig.KEY) private readonly config: ConfigType<typeof operationsConfig>,
     // Provided by the jobs module when one is present.
@@ -55,7 +55,7 @@ export class ReadinessService {
   private async evaluate(): Promise<Readiness> {
     const { queue } = this;
     const [cognito, redis, backlog] = await Promise.all([
-      this.run('cognito', () => this.cognito.check()),
+      this.run('cognito', () => this.cognito.probe()),
       this.coordination.usesRedis ? this.run('redis', () => this.redisAnswers()) : undefined,
       queue ? this.run('queue', () => this.queueUnderLimit(queue)) : undefined,
     ]);

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { EmailTakenError, InvalidConfirmationLinkError, UserNotFoundError } from '../../common/errors';
 import { generateSecret } from '../../common/secrets';
 import type { Account } from '../../cognito/account';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { linksConfig } from '../../config/configuration';
 import { COUNTER_STORE, type CounterStore } from '../../coordination/coordination.types';
 import { defineJob } from '../../jobs/job';
@@ -43,7 +43,7 @@ export class EmailChangeService implements OnModuleInit {
   private readonly logger = new Logger(EmailChangeService.name);
 
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
     private readonly mail: MailService,
     private readonly queue: JobQueue,

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { EmailTakenError, InvalidRestoreLinkError, UserNotFoundError } from '../../common/errors';
 import { generateSecret } from '../../common/secrets';
 import type { Account } from '../../cognito/account';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { linksConfig } from '../../config/configuration';
 import { AuditLog } from '../../logging/audit-log';
 import { AddressRegistry } from '../address-registry';
@@ -29,7 +29,7 @@ export class EmailRestoreService {
   private readonly logger = new Logger(EmailRestoreService.name);
 
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,

@@ -3,7 +3,7 @@ import { lastExpiry, matchSeal, sealToken } from '../link-secret';
 
 /**
  * A pending email change, the one place that knows its shape. While it waits, the account holds the
- * new address (`pendingEmail`) and the seal of its link's token (`pendingEmailSecret`); CognitoService
+ * new address (`pendingEmail`) and the seal of its link's token (`pendingEmailSecret`); the gateway
  * keeps them in the attributes `cognito/attributes.ts` names (the address is not a sign-in alias, so
  * nobody signs in with it), and writes them only through its pending-change methods.
  *

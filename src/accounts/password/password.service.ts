@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { InvalidPasswordError, InvalidResetLinkError, UserNotFoundError } from '../../common/errors';
 import { generateSecret } from '../../common/secrets';
 import type { Account } from '../../cognito/account';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { linksConfig } from '../../config/configuration';
 import { defineJob } from '../../jobs/job';
 import { JobHandlers, JobQueue } from '../../jobs/job-queue';
@@ -40,7 +40,7 @@ export const FORGOT_PASSWORD_JOB = defineJob<ForgotPasswordJob>('forgot-password
 @Injectable()
 export class PasswordService implements OnModuleInit {
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
     private readonly invitations: InvitationsService,
     private readonly sessions: SessionsService,

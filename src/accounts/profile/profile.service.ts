@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { UnauthenticatedError } from '../../common/errors';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { pendingEmailChange } from '../email-change/pending-email-change';
 import { ProfileDto } from './dto/profile.dto';
 
 @Injectable()
 export class ProfileService {
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly clock: Clock,
   ) {}
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Revocations } from '../../auth/revocations';
 import { Clock } from '../../common/clock';
 import type { Account } from '../../cognito/account';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
 import type { MailContexts } from '../../mail/mail.types';
@@ -30,7 +30,7 @@ export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
 
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly revocations: Revocations,
     private readonly addresses: AddressRegistry,
     private readonly mail: MailService,
@@ -51,7 +51,7 @@ export class SessionsService {
    * sign-out fail, nothing has changed and the caller's token still works for the retry.
    */
   async endSessions(username: string, sub: string): Promise<void> {
-    await this.cognito.globalSignOut(username);
+    await this.cognito.signOutEverywhere(username);
     await this.revocations.revokeAll(sub, this.clock.now());
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { EmailTakenError, InvalidActivationLinkError, UserNotFoundError } from '../../common/errors';
 import type { Account } from '../../cognito/account';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { AuditLog } from '../../logging/audit-log';
 import { AddressRegistry } from '../address-registry';
 import { matchSeal } from '../link-secret';
@@ -15,7 +15,7 @@ import { matchSeal } from '../link-secret';
 @Injectable()
 export class ActivationService {
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
     private readonly audit: AuditLog,
     private readonly clock: Clock,

@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock';
 import { EmailTakenError, NotInvitedError } from '../../common/errors';
 import { generateSecret } from '../../common/secrets';
 import type { Account } from '../../cognito/account';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { linksConfig } from '../../config/configuration';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
@@ -32,7 +32,7 @@ export interface Invitation {
 @Injectable()
 export class InvitationsService {
   constructor(
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
     private readonly mail: MailService,
     private readonly audit: AuditLog,

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { UserNotFoundError } from '../../common/errors';
 import type { Account } from '../../cognito/account';
-import { CognitoService } from '../../cognito/cognito.service';
+import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { defineJob } from '../../jobs/job';
 import { JobHandlers, JobQueue } from '../../jobs/job-queue';
 import { AuditLog } from '../../logging/audit-log';
@@ -37,7 +37,7 @@ export class SignupService implements OnModuleInit {
     private readonly handlers: JobHandlers,
     private readonly addresses: AddressRegistry,
     private readonly invitations: InvitationsService,
-    private readonly cognito: CognitoService,
+    private readonly cognito: CognitoGateway,
     private readonly mail: MailService,
     private readonly audit: AuditLog,
     private readonly budget: MailBudget,
