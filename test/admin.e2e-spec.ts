@@ -156,10 +156,10 @@ describe('the admin API: access, invitations and actions on one account', () => 
     const again = await signInFrontend(stack.pool, user.username, user.password);
     expect((await call('GET', '/accounts/me', again.AccessToken)).statusCode).toBe(200);
     expect(stack.logs.text).toContain(
-      `"audit":"admin.disabled","username":"${user.username}","admin":"${admin.username}"`,
+      `"audit":"account.disabled","username":"${user.username}","admin":"${admin.username}"`,
     );
     expect(stack.logs.text).toContain(
-      `"audit":"admin.enabled","username":"${user.username}","admin":"${admin.username}"`,
+      `"audit":"account.enabled","username":"${user.username}","admin":"${admin.username}"`,
     );
   });
 
@@ -169,7 +169,9 @@ describe('the admin API: access, invitations and actions on one account', () => 
       204,
     );
     expect((await call('GET', '/accounts/me', user.accessToken)).statusCode).toBe(401);
-    expect(stack.logs.text).toContain(`"audit":"admin.signed-out","username":"${user.username}"`);
+    expect(stack.logs.text).toContain(
+      `"audit":"sessions.revoked","username":"${user.username}","admin":"${admin.username}"`,
+    );
   });
 
   it('deletes an account', async () => {
@@ -178,7 +180,7 @@ describe('the admin API: access, invitations and actions on one account', () => 
     expect((await call('GET', `/admin/users/${user.username}`, admin.accessToken)).statusCode).toBe(404);
     expect((await call('GET', '/accounts/me', user.accessToken)).statusCode).toBe(401);
     expect(stack.logs.text).toContain(
-      `"audit":"admin.deleted","username":"${user.username}","admin":"${admin.username}"`,
+      `"audit":"account.deleted","username":"${user.username}","admin":"${admin.username}"`,
     );
   });
 

@@ -9,12 +9,12 @@ import { EmailChangeController } from './email-change/email-change.controller';
 import { EmailChangeService } from './email-change/email-change.service';
 import { EmailRestoreController } from './email-change/email-restore.controller';
 import { EmailRestoreService } from './email-change/email-restore.service';
+import { AccountLifecycleService } from './lifecycle/account-lifecycle.service';
 import { PasswordController } from './password/password.controller';
 import { PasswordService } from './password/password.service';
 import { ProfileController } from './profile/profile.controller';
 import { ProfileService } from './profile/profile.service';
 import { SessionsController } from './sessions/sessions.controller';
-import { SessionsService } from './sessions/sessions.service';
 import { SignupController } from './signup/signup.controller';
 import { ActivationService } from './signup/activation.service';
 import { InvitationsService } from './signup/invitations.service';
@@ -39,9 +39,9 @@ import { SignupService } from './signup/signup.service';
     EmailChangeService,
     EmailRestoreService,
     PasswordService,
-    SessionsService,
+    AccountLifecycleService,
     Clock,
   ],
-  exports: [InvitationsService],
+  exports: [InvitationsService, AccountLifecycleService],
 })
 export class AccountsModule {}

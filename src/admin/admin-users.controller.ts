@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { AccountLifecycleService } from '../accounts/lifecycle/account-lifecycle.service';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiErrorResponses } from '../common/api-responses';
@@ -17,7 +18,10 @@ import {
 @AdminOnly()
 @Controller('admin')
 export class AdminUsersController {
-  constructor(private readonly users: AdminUsersService) {}
+  constructor(
+    private readonly users: AdminUsersService,
+    private readonly lifecycle: AccountLifecycleService,
+  ) {}
 
   /** Invite an address: creates the account and sends the activation mail. 409 when an account has the address. */
   @Post('invitations')
@@ -57,7 +61,7 @@ export class AdminUsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(400, 404)
   disableUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.users.disable(admin, username);
+    return this.lifecycle.disable(username, { admin: admin.username });
   }
 
   /** Enable a disabled account again (its user signs in anew). */
@@ -65,22 +69,22 @@ export class AdminUsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(400, 404)
   enableUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.users.enable(admin, username);
+    return this.lifecycle.enable(username, { admin: admin.username });
   }
 
-  /** End every session of the account: refresh tokens stop working, access tokens are refused at once. */
+  /** End every session (refresh tokens stop, access tokens refused at once); a notice goes to its address. */
   @Post('users/:username/sign-out')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(400, 404)
   signOutUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.users.signOut(admin, username);
+    return this.lifecycle.signOut(username, { admin: admin.username });
   }
 
-  /** Delete the account for good. */
+  /** Delete the account for good, with every session; a notice goes to its address, as for self-delete. */
   @Delete('users/:username')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(400, 404)
   deleteUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.users.delete(admin, username);
+    return this.lifecycle.delete(username, { admin: admin.username });
   }
 }

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvitationsService } from '../accounts/signup/invitations.service';
-import { subOf } from '../accounts/sessions/sessions.service';
 import type { Principal } from '../auth/principal';
-import { Revocations } from '../auth/revocations';
 import { CognitoGateway, type DirectoryQuery } from '../cognito/cognito-gateway';
 import { AuditLog } from '../logging/audit-log';
 import type { AdminState } from './admin-state';
@@ -25,13 +23,15 @@ function directoryQuery(state: AdminState | undefined, email: string | undefined
   }
 }
 
-/** The operator's actions on accounts; each is audited with the admin's username. */
+/**
+ * The operator's own actions (invite, list, read); what an admin shares with the user (sign-out,
+ * delete, disable) is the lifecycle's. Each is audited with the admin's username.
+ */
 @Injectable()
 export class AdminUsersService {
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly invitations: InvitationsService,
-    private readonly revocations: Revocations,
     private readonly view: AdminView,
     private readonly audit: AuditLog,
   ) {}
@@ -63,40 +63,5 @@ export class AdminUsersService {
     const { expiresAt } = await this.invitations.renew(username);
     this.audit.record('admin.invitation-renewed', { username, admin: admin.username });
     return { username, state: 'invited', expiresAt: expiresAt.toISOString() };
-  }
-
-  /** Disables the account, ends every session, and makes this service refuse its tokens at once. */
-  async disable(admin: Principal, username: string): Promise<void> {
-    await this.revokeSessions(username);
-    await this.cognito.disable(username);
-    this.audit.record('admin.disabled', { username, admin: admin.username });
-  }
-
-  async enable(admin: Principal, username: string): Promise<void> {
-    await this.cognito.enable(username);
-    this.audit.record('admin.enabled', { username, admin: admin.username });
-  }
-
-  async signOut(admin: Principal, username: string): Promise<void> {
-    await this.revokeSessions(username);
-    this.audit.record('admin.signed-out', { username, admin: admin.username });
-  }
-
-  async delete(admin: Principal, username: string): Promise<void> {
-    const sub = await this.cognito.getAccount(username).then(subOf);
-    // Real time, not the service clock: the mark is compared with the tokens' own `iat`.
-    await this.revocations.revokeAll(sub, new Date());
-    await this.cognito.deleteAccount(username);
-    this.audit.record('admin.deleted', { username, admin: admin.username });
-  }
-
-  /**
-   * The mark first (this service refuses the tokens even if a Cognito call below fails), then
-   * Cognito's global sign-out, which stops the refresh tokens everywhere else.
-   */
-  private async revokeSessions(username: string): Promise<void> {
-    const sub = await this.cognito.getAccount(username).then(subOf);
-    await this.revocations.revokeAll(sub, new Date());
-    await this.cognito.signOutEverywhere(username);
   }
 }

@@ -19,10 +19,6 @@ export type AuditEvent =
   | 'job.dead-lettered'
   | 'admin.invited'
   | 'admin.invitation-renewed'
-  | 'admin.disabled'
-  | 'admin.enabled'
-  | 'admin.deleted'
-  | 'admin.signed-out'
   | 'admin.repaired'
   | 'password-reset.requested'
   | 'password-reset.sent'
@@ -30,6 +26,8 @@ export type AuditEvent =
   | 'email-change.restored'
   | 'sessions.revoked'
   | 'account.deleted'
+  | 'account.disabled'
+  | 'account.enabled'
   | 'notice.sent';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */

@@ -10,7 +10,7 @@ import { AuditLog } from '../../logging/audit-log';
 import { AddressRegistry } from '../address-registry';
 import { buildLink } from '../links';
 import { PasswordService } from '../password/password.service';
-import { SessionsService, subOf } from '../sessions/sessions.service';
+import { AccountLifecycleService } from '../lifecycle/account-lifecycle.service';
 import { openEmailRestore, RESTORE_SPENT, sealEmailRestore } from './email-restore';
 
 /** What the email-changed notice shows: the "this wasn't me" link and how long it works. */
@@ -32,7 +32,7 @@ export class EmailRestoreService {
     private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
     private readonly passwords: PasswordService,
-    private readonly sessions: SessionsService,
+    private readonly lifecycle: AccountLifecycleService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
@@ -67,7 +67,7 @@ export class EmailRestoreService {
         if ((await this.addresses.holders(oldEmail, username)).length > 0) throw new EmailTakenError();
         // Sessions end first: should a later step fail, the link still works and the retry does it
         // all again; whoever changed the address is signed out either way.
-        await this.sessions.endSessions(username, subOf(account));
+        await this.lifecycle.endSessions(account);
         // One call puts the address back and spends the link.
         await this.cognito.restoreEmail(username, oldEmail, RESTORE_SPENT);
         await this.addresses.claim(oldEmail, username);

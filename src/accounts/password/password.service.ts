@@ -14,7 +14,7 @@ import { MailService } from '../../mail/mail.service';
 import { AddressRegistry } from '../address-registry';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { buildLink } from '../links';
-import { SessionsService, subOf } from '../sessions/sessions.service';
+import { AccountLifecycleService } from '../lifecycle/account-lifecycle.service';
 import { InvitationsService } from '../signup/invitations.service';
 import { opensPasswordReset, sealPasswordReset } from './password-reset-link';
 import { refusedPasswordMessage } from './password-rules';
@@ -43,7 +43,7 @@ export class PasswordService implements OnModuleInit {
     private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
     private readonly invitations: InvitationsService,
-    private readonly sessions: SessionsService,
+    private readonly lifecycle: AccountLifecycleService,
     private readonly mail: MailService,
     private readonly queue: JobQueue,
     private readonly handlers: JobHandlers,
@@ -123,10 +123,10 @@ export class PasswordService implements OnModuleInit {
       });
       // Sessions end before the link is spent: a failure in between leaves the link working, and
       // the user's retry does it all again.
-      await this.sessions.endSessions(username, subOf(account));
+      await this.lifecycle.endSessions(account);
       await this.cognito.clearPasswordResetSecret(username);
       this.audit.record('password-reset.completed', { username });
-      await this.sessions.notify(account, 'password-changed');
+      await this.lifecycle.notify(account, 'password-changed');
       return { username };
     });
   }

@@ -6,7 +6,7 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
-import { SessionsService } from './sessions.service';
+import { AccountLifecycleService } from '../lifecycle/account-lifecycle.service';
 
 /** Ending the signed-in user's sessions, or the account itself. */
 @ApiTags('me')
@@ -14,7 +14,7 @@ import { SessionsService } from './sessions.service';
 @RateLimit('write')
 @Controller('accounts/me')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(private readonly lifecycle: AccountLifecycleService) {}
 
   /**
    * Sign out everywhere: every refresh token stops working, and every access token issued until now
@@ -26,7 +26,7 @@ export class SessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(503)
   revokeSessions(@CurrentUser() user: Principal): Promise<void> {
-    return this.sessions.revokeAll(user.username, user.sub);
+    return this.lifecycle.signOut(user.username);
   }
 
   /**
@@ -38,6 +38,6 @@ export class SessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(503)
   deleteAccount(@CurrentUser() user: Principal): Promise<void> {
-    return this.sessions.deleteAccount(user.username, user.sub);
+    return this.lifecycle.delete(user.username);
   }
 }
