@@ -1,6 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MailUnavailableError } from '../src/common/errors';
-import { defineJob, type JobHandler } from '../src/jobs/job';
+import { defineJob, type JobRunner } from '../src/jobs/job';
 import { JobFailures } from '../src/jobs/job-failures';
 import { JobHandlers } from '../src/jobs/job-queue';
 import { RetryPolicy } from '../src/jobs/retry-policy';
@@ -24,7 +24,7 @@ describe('SQS job queue and its worker (moto)', () => {
   });
   afterAll(() => moto?.stop());
 
-  async function setUp(handler: JobHandler<{ to: string }>) {
+  async function setUp(handler: JobRunner<{ to: string }>) {
     const queues = await createJobQueues(moto.endpoint, policy.maxAttempts);
     const queue = new SqsJobQueue({ queueUrl: queues.queueUrl, region: 'eu-west-1', client: queues.client });
     const handlers = new JobHandlers();

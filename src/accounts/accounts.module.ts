@@ -7,10 +7,16 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { AddressRegistry } from './address-registry';
 import { EmailChangeController } from './email-change/email-change.controller';
 import { EmailChangeService } from './email-change/email-change.service';
+import { EmailConfirmationService } from './email-change/email-confirmation.service';
 import { EmailRestoreController } from './email-change/email-restore.controller';
+import { EmailRestoreLinks } from './email-change/email-restore-links';
 import { EmailRestoreService } from './email-change/email-restore.service';
 import { AccountLifecycleService } from './lifecycle/account-lifecycle.service';
+import { LinkIssuer } from './links';
+import { MailRequests } from './mail-requests';
 import { PasswordController } from './password/password.controller';
+import { PasswordResetLinks } from './password/password-reset-links';
+import { PasswordResetService } from './password/password-reset.service';
 import { PasswordService } from './password/password.service';
 import { ProfileController } from './profile/profile.controller';
 import { ProfileService } from './profile/profile.service';
@@ -31,15 +37,21 @@ import { SignupService } from './signup/signup.service';
     SessionsController,
   ],
   providers: [
+    AccountLifecycleService,
     AddressRegistry,
+    LinkIssuer,
+    MailRequests,
     InvitationsService,
     SignupService,
     ActivationService,
     ProfileService,
     EmailChangeService,
+    EmailConfirmationService,
+    EmailRestoreLinks,
     EmailRestoreService,
     PasswordService,
-    AccountLifecycleService,
+    PasswordResetLinks,
+    PasswordResetService,
     Clock,
   ],
   exports: [InvitationsService, AccountLifecycleService],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JobContext, JobDefinition, JobHandler, QueuedJob } from './job';
+import type { JobContext, JobDefinition, JobRunner, QueuedJob } from './job';
 
 export interface QueueDepth {
   /** Jobs not finished: running, or waiting to run now or later (retries included). */
@@ -18,14 +18,17 @@ export abstract class JobQueue {
   abstract depth(): Promise<QueueDepth>;
 }
 
-/** Features register what runs each job kind; engines look the handler up by the job's name. */
+/**
+ * What runs each job kind, by name: every engine (in-process, BullMQ, SQS) dispatches through it.
+ * Filled at boot from the methods marked `@JobHandler(...)` (see JobHandlerExplorer).
+ */
 @Injectable()
 export class JobHandlers {
-  private readonly handlers = new Map<string, JobHandler<object>>();
+  private readonly handlers = new Map<string, JobRunner<object>>();
 
-  register<Payload extends object>(job: JobDefinition<Payload>, handler: JobHandler<Payload>): void {
+  register<Payload extends object>(job: JobDefinition<Payload>, handler: JobRunner<Payload>): void {
     if (this.handlers.has(job.name)) throw new Error(`Job "${job.name}" has a handler already`);
-    this.handlers.set(job.name, handler as JobHandler<object>);
+    this.handlers.set(job.name, handler as JobRunner<object>);
   }
 
   run(job: QueuedJob, attempt: number): Promise<void> {

@@ -12,7 +12,11 @@ export interface JobDefinition<Payload> {
   readonly payload?: Payload;
 }
 
-/** Declares a job kind once, beside the feature that runs it. */
+/**
+ * Declares a job kind once, beside the method that runs it (marked `@JobHandler(THE_JOB)`): the
+ * constant ties the name to its payload type, so `enqueue(THE_JOB, payload)` and the handler's
+ * parameter are checked against each other, and its references lead from one to the other.
+ */
 export const defineJob = <Payload extends object>(name: string): JobDefinition<Payload> => ({ name });
 
 export interface JobContext {
@@ -22,7 +26,8 @@ export interface JobContext {
   attempt: number;
 }
 
-export type JobHandler<Payload> = (payload: Payload, context: JobContext) => Promise<void>;
+/** What runs a job of one kind. */
+export type JobRunner<Payload> = (payload: Payload, context: JobContext) => Promise<void>;
 
 /** What every engine stores and hands to a worker. */
 export interface QueuedJob {

@@ -1,10 +1,12 @@
 import { Global, Inject, Module, OnModuleInit, Optional } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { jobsConfig } from '../config/configuration';
 import { Metrics } from '../metrics/metrics';
 import type * as BullMqEngine from './bullmq-queue';
 import { InProcessJobQueue } from './in-process-queue';
 import { JobFailures } from './job-failures';
+import { JobHandlerExplorer } from './job-handler.explorer';
 import { JobHandlers, JobQueue } from './job-queue';
 import { RetryPolicy } from './retry-policy';
 import type * as SqsEngine from './sqs-queue';
@@ -12,13 +14,15 @@ import type * as SqsEngine from './sqs-queue';
 /**
  * The job queue, one engine per deployment (QUEUE_ENGINE): BullMQ on Redis (jobs shared by every
  * instance and kept across restarts; the default with REDIS_URL), SQS (on Lambda, run by the worker
- * handler), else in this process. Features register their handlers on
- * JobHandlers and enqueue on JobQueue; neither knows the engine.
+ * handler), else in this process. Features enqueue on JobQueue and mark their handlers with
+ * `@JobHandler(...)`; neither knows the engine.
  */
 @Global()
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     JobHandlers,
+    JobHandlerExplorer,
     JobFailures,
     {
       provide: RetryPolicy,

@@ -10,7 +10,6 @@ export type AuditEvent =
   | 'email-change.requested'
   | 'email-change.confirmation-sent'
   | 'email-change.confirmed'
-  | 'email-change.notice-sent'
   | 'email-change.cancelled'
   | 'email-change.address-taken'
   | 'signup.leftover-removed'

@@ -4,8 +4,11 @@ import { rateLimitConfig } from '../config/configuration';
 import { COUNTER_STORE, type CounterStore } from '../coordination/coordination.types';
 import { Metrics } from '../metrics/metrics';
 
-/** Which mails share a budget: signup and resend share `activation`. */
-export type MailKind = 'activation' | 'password-reset' | 'email-change';
+/**
+ * Which mails share a budget: signup and resend share `activation`; `email-taken` counts the notices
+ * to an address whose owner someone else tried to move onto it.
+ */
+export type MailKind = 'activation' | 'password-reset' | 'email-change' | 'email-taken';
 
 const HOUR = 3_600_000;
 

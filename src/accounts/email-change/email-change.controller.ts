@@ -10,12 +10,16 @@ import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { ConfirmEmailDto, ConfirmEmailResponseDto, UpdateEmailDto } from './dto/email-change.dto';
 import { EmailChangeService } from './email-change.service';
+import { EmailConfirmationService } from './email-confirmation.service';
 
 /** Changing the signed-in user's email address: request, confirm from the mailed link, cancel. */
 @ApiTags('email-change')
 @Controller('accounts')
 export class EmailChangeController {
-  constructor(private readonly emailChanges: EmailChangeService) {}
+  constructor(
+    private readonly emailChanges: EmailChangeService,
+    private readonly confirmations: EmailConfirmationService,
+  ) {}
 
   /**
    * Start changing the email address: a confirmation link goes to the new address, and the current
@@ -46,7 +50,7 @@ export class EmailChangeController {
   @HttpCode(HttpStatus.OK)
   @ApiErrorResponses(400, 409, 413, 503)
   confirmEmailChange(@Body() body: ConfirmEmailDto): Promise<ConfirmEmailResponseDto> {
-    return this.emailChanges.confirmEmailChange(body.username, body.token);
+    return this.confirmations.confirmEmailChange(body.username, body.token);
   }
 
   /** Cancel a pending email change; its link stops working. Succeeds when nothing is pending too. */

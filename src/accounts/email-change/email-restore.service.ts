@@ -1,23 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { EmailTakenError, InvalidRestoreLinkError, UserNotFoundError } from '../../common/errors';
-import { generateSecret } from '../../common/secrets';
 import type { Account } from '../../cognito/account';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
-import { linksConfig } from '../../config/configuration';
 import { AuditLog } from '../../logging/audit-log';
 import { AddressRegistry } from '../address-registry';
-import { buildLink } from '../links';
-import { PasswordService } from '../password/password.service';
 import { AccountLifecycleService } from '../lifecycle/account-lifecycle.service';
-import { openEmailRestore, RESTORE_SPENT, sealEmailRestore } from './email-restore';
-
-/** What the email-changed notice shows: the "this wasn't me" link and how long it works. */
-export interface RestoreLink {
-  restoreUrl: string;
-  restoreDays: string;
-}
+import { PasswordResetLinks } from '../password/password-reset-links';
+import { openEmailRestore, RESTORE_SPENT } from './email-restore';
 
 /**
  * "This wasn't me": the email-changed notice to the old address carries a single-use link that puts
@@ -31,23 +21,11 @@ export class EmailRestoreService {
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly addresses: AddressRegistry,
-    private readonly passwords: PasswordService,
+    private readonly resetLinks: PasswordResetLinks,
     private readonly lifecycle: AccountLifecycleService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    @Inject(linksConfig.KEY) private readonly links: ConfigType<typeof linksConfig>,
   ) {}
-
-  /** Stores the restore record for an account that just moved away from `oldEmail`, and makes its link. */
-  async issueLink(username: string, oldEmail: string): Promise<RestoreLink> {
-    const token = generateSecret();
-    const expiresAt = new Date(this.clock.now().getTime() + this.links.emailRestoreTtlMs);
-    await this.cognito.storeEmailRestore(username, sealEmailRestore(token, username, oldEmail, expiresAt));
-    return {
-      restoreUrl: buildLink(this.links.emailRestore, { username, token }),
-      restoreDays: String(Math.round(this.links.emailRestoreTtlMs / 86_400_000)),
-    };
-  }
 
   /**
    * Puts the old address back. Under the account's lock, then the old address's: of a restore and
@@ -74,7 +52,7 @@ export class EmailRestoreService {
       });
       this.audit.record('email-change.restored', { username });
       await this.cleanUp(account);
-      await this.mailResetLink(account, oldEmail);
+      await this.mailResetLink({ ...account, email: oldEmail });
       return { email: oldEmail };
     });
   }
@@ -83,9 +61,9 @@ export class EmailRestoreService {
    * The address is back by now and the link spent: a failure here must not become an error the user
    * retries in vain. "Forgot password?" sends the same link.
    */
-  private async mailResetLink(account: Account, oldEmail: string): Promise<void> {
+  private async mailResetLink(account: Account): Promise<void> {
     try {
-      await this.passwords.mailResetLink({ ...account, email: oldEmail }, oldEmail);
+      await this.lifecycle.notify(account, 'password-reset', await this.resetLinks.issue(account));
     } catch (error) {
       this.logger.warn(`No reset link after the restore for ${account.username}: ${(error as Error).name}`);
     }

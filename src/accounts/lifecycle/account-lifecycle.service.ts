@@ -5,13 +5,12 @@ import type { Account } from '../../cognito/account';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
-import type { MailContexts } from '../../mail/mail.types';
+import type { MailContexts, MailTemplate } from '../../mail/mail.types';
 import { AddressRegistry } from '../address-registry';
 
-/** Notices that need nothing in their context. */
-export type PlainNotice = {
-  [T in keyof MailContexts]: MailContexts[T] extends Record<string, never> ? T : never;
-}[keyof MailContexts];
+/** A notice's context: none for the notices that need nothing. */
+type ContextArgument<T extends MailTemplate> =
+  MailContexts[T] extends Record<string, never> ? [] : [context: MailContexts[T]];
 
 /** Who asked: the account's own user (nobody named), or an admin, named in the audit line. */
 export interface Actor {
@@ -99,18 +98,22 @@ export class AccountLifecycleService {
    * A notice about what has already happened: its failure must not turn the outcome into an error
    * the user would retry, so it is logged for operators instead.
    */
-  async notify(
+  async notify<T extends MailTemplate>(
     account: Pick<Account, 'username' | 'email' | 'locale'>,
-    template: PlainNotice,
+    template: T,
+    ...[context]: ContextArgument<T>
   ): Promise<void> {
     if (!account.email) return;
     try {
-      await this.mail.send({ to: account.email, template, locale: account.locale, context: {} });
+      await this.mail.send<T>({
+        to: account.email,
+        template,
+        locale: account.locale,
+        context: context ?? ({} as MailContexts[T]),
+      });
       this.audit.record('notice.sent', { username: account.username, notice: template });
     } catch (error) {
-      this.logger.warn(
-        `The ${template} notice was not sent for ${account.username}: ${(error as Error).name}`,
-      );
+      this.logger.warn(`The ${template} notice not sent for ${account.username}: ${(error as Error).name}`);
     }
   }
 }

@@ -5,6 +5,7 @@ import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { ForgotPasswordDto, ResetPasswordDto, ResetPasswordResponseDto } from './dto/password.dto';
+import { PasswordResetService } from './password-reset.service';
 import { PasswordService } from './password.service';
 
 /** Forgotten passwords, on the service's own mails (Cognito's ForgotPassword keeps working too). */
@@ -13,7 +14,10 @@ import { PasswordService } from './password.service';
 @RateLimit('public')
 @Controller('accounts/password')
 export class PasswordController {
-  constructor(private readonly passwords: PasswordService) {}
+  constructor(
+    private readonly passwords: PasswordService,
+    private readonly resets: PasswordResetService,
+  ) {}
 
   /**
    * Ask for a password-reset link. An active account gets a link by mail, a not yet activated one a
@@ -37,6 +41,6 @@ export class PasswordController {
   @HttpCode(HttpStatus.OK)
   @ApiErrorResponses(400, 413, 503)
   resetPassword(@Body() body: ResetPasswordDto): Promise<ResetPasswordResponseDto> {
-    return this.passwords.resetPassword(body.username, body.token, body.password);
+    return this.resets.resetPassword(body.username, body.token, body.password);
   }
 }

@@ -1,15 +1,12 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { UserNotFoundError } from '../../common/errors';
-import type { Account } from '../../cognito/account';
-import { CognitoGateway } from '../../cognito/cognito-gateway';
-import { defineJob } from '../../jobs/job';
-import { JobHandlers, JobQueue } from '../../jobs/job-queue';
+import { Injectable } from '@nestjs/common';
+import { defineJob, type JobContext } from '../../jobs/job';
+import { JobHandler } from '../../jobs/job-handler.decorator';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
-import { MailBudget } from '../../rate-limit/mail-budget';
 import { AddressRegistry } from '../address-registry';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
-import { InvitationsService } from './invitations.service';
+import { MailRequests } from '../mail-requests';
+import { activationMail, InvitationsService, type ActivationLink } from './invitations.service';
 
 /** Byte-identical for every address, so the answer reveals nothing about which addresses have accounts. */
 const ACCEPTED: AcceptedResponseDto = {
@@ -22,6 +19,7 @@ export interface SignupJob {
   locale?: string;
 }
 
+/** Run by `SignupService.runSignup`. */
 export const SIGNUP_JOB = defineJob<SignupJob>('signup');
 
 /**
@@ -31,26 +29,17 @@ export const SIGNUP_JOB = defineJob<SignupJob>('signup');
  * for an active one, nothing for a disabled one.
  */
 @Injectable()
-export class SignupService implements OnModuleInit {
+export class SignupService {
   constructor(
-    private readonly queue: JobQueue,
-    private readonly handlers: JobHandlers,
+    private readonly requests: MailRequests,
     private readonly addresses: AddressRegistry,
     private readonly invitations: InvitationsService,
-    private readonly cognito: CognitoGateway,
     private readonly mail: MailService,
     private readonly audit: AuditLog,
-    private readonly budget: MailBudget,
   ) {}
 
-  onModuleInit(): void {
-    this.handlers.register(SIGNUP_JOB, (job, { id }) => this.runSignup(job, id));
-  }
-
   async signup(email: string, locale?: string): Promise<AcceptedResponseDto> {
-    // Over the address's budget: the same answer, and nothing queued (see MailBudget).
-    if (!(await this.budget.allow('activation', email))) return ACCEPTED;
-    await this.queue.enqueue(SIGNUP_JOB, locale ? { email, locale } : { email });
+    await this.requests.enqueue('activation', email, SIGNUP_JOB, locale ? { email, locale } : { email });
     return ACCEPTED;
   }
 
@@ -59,22 +48,23 @@ export class SignupService implements OnModuleInit {
     return this.signup(email);
   }
 
-  /** The job: under the address's lock, on consistent reads of whoever holds it. */
-  async runSignup({ email, locale }: SignupJob, id: string): Promise<void> {
+  /** The job, and every mail of signup: under the address's lock, on consistent reads of whoever holds it. */
+  @JobHandler(SIGNUP_JOB)
+  async runSignup({ email, locale }: SignupJob, { id }: JobContext): Promise<void> {
     await this.addresses.withAddress(email, async () => {
       const [owner, ...others] = await this.addresses.holders(email);
       if (!owner) {
-        const { username } = await this.invitations.create(email, locale, id);
-        this.audit.record('signup.requested', { username, account: 'new' });
+        const link = await this.invitations.create(email, locale, id);
+        await this.sendActivation(link);
+        this.audit.record('signup.requested', { username: link.username, account: 'new' });
         return;
       }
-      await this.removeLeftovers(others);
+      await this.invitations.withdrawLeftovers(others);
       this.audit.record('signup.requested', { username: owner.username, account: owner.state });
       const language = locale ?? owner.locale;
       switch (owner.state) {
         case 'invited':
-          await this.invitations.mailLink(owner, language, id);
-          return;
+          return this.sendActivation(await this.invitations.addLink(owner, language, id));
         case 'active':
           await this.mail.send({ to: email, template: 'account-exists', locale: language, context: {} });
           this.audit.record('account-exists.sent', { username: owner.username });
@@ -85,13 +75,8 @@ export class SignupService implements OnModuleInit {
     });
   }
 
-  /** Not yet activated duplicates of an earlier race, as read just now; an activated account is never touched. */
-  private async removeLeftovers(others: Account[]): Promise<void> {
-    for (const account of others.filter((other) => other.state === 'invited')) {
-      await this.cognito.deleteAccount(account.username).catch((error: unknown) => {
-        if (!(error instanceof UserNotFoundError)) throw error;
-      });
-      this.audit.record('signup.leftover-removed', { username: account.username });
-    }
+  private async sendActivation(link: ActivationLink): Promise<void> {
+    await this.mail.send(activationMail(link));
+    this.audit.record('activation.sent', { username: link.username });
   }
 }

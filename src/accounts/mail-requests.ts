@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { JobDefinition } from '../jobs/job';
+import { JobQueue } from '../jobs/job-queue';
+import { MailBudget, type MailKind } from '../rate-limit/mail-budget';
+
+/**
+ * A request that mails an address someone typed in: counted against the address's mail budget,
+ * then handed to its job. Over the budget nothing is queued, and the caller answers as usual.
+ */
+@Injectable()
+export class MailRequests {
+  constructor(
+    private readonly budget: MailBudget,
+    private readonly queue: JobQueue,
+  ) {}
+
+  /** Queues the job unless the address's budget for this kind of mail is spent; says whether it did. */
+  async enqueue<Payload extends object>(
+    kind: MailKind,
+    address: string,
+    job: JobDefinition<Payload>,
+    payload: Payload,
+  ): Promise<boolean> {
+    if (!(await this.budget.allow(kind, address))) return false;
+    await this.queue.enqueue(job, payload);
+    return true;
+  }
+
+  /** Counts one mail sent without a request of its own (a notice from a job); false over the budget. */
+  allow(kind: MailKind, address: string): Promise<boolean> {
+    return this.budget.allow(kind, address);
+  }
+}
