@@ -29,7 +29,7 @@ export type PendingChangeRead = Pick<Account, 'pendingEmail' | 'pendingEmailSecr
  * failures arrive as domain errors (common/errors.ts). Every verb that changes an account forgets
  * this instance's recent read of it (see `getRecentAccount`).
  *
- * An abstract class so that it is both the injection token and the interface a fake implements.
+ * An abstract class so that it is both the injection token and the base a fake extends.
  */
 export abstract class CognitoGateway {
   /** The account as the pool has it now. @throws UserNotFoundError */
@@ -45,7 +45,16 @@ export abstract class CognitoGateway {
   abstract listPage(query: DirectoryQuery, limit: number, next?: string): Promise<DirectoryPage>;
 
   /** Every matching account (every page, 60 a call: 167 calls for 10 000 users). */
-  abstract listAll(query?: DirectoryQuery): Promise<Account[]>;
+  async listAll(query: DirectoryQuery = {}): Promise<Account[]> {
+    const accounts: Account[] = [];
+    let next: string | undefined;
+    do {
+      const page = await this.listPage(query, MAX_PAGE_SIZE, next);
+      accounts.push(...page.accounts);
+      next = page.next;
+    } while (next);
+    return accounts;
+  }
 
   /**
    * Creates an invited account that gets no message from Cognito (the caller sends its own) and no

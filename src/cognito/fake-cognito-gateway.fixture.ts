@@ -3,7 +3,7 @@ import { InvalidPasswordError, UnauthenticatedError, UserNotFoundError } from '.
 import type { Account, NewAccount } from './account';
 import {
   MAX_PAGE_SIZE,
-  type CognitoGateway,
+  CognitoGateway,
   type DirectoryPage,
   type DirectoryQuery,
   type PendingChangeRead,
@@ -21,7 +21,7 @@ const MIN_PASSWORD_LENGTH = 8;
  * makes one verb fail once, to see what a service does on an outage. Never imported by `src/` code
  * outside specs (`*.fixture.ts` files are left out of the build).
  */
-export class FakeCognitoGateway implements CognitoGateway {
+export class FakeCognitoGateway extends CognitoGateway {
   readonly calls: string[] = [];
   /** Access tokens Cognito would still accept (GetUser): `token` → username. */
   readonly liveTokens = new Map<string, string>();
@@ -80,17 +80,6 @@ export class FakeCognitoGateway implements CognitoGateway {
       const accounts = matching.slice(start, end).map((account) => ({ ...account }));
       return { accounts, next: end < matching.length ? String(end) : undefined };
     });
-  }
-
-  async listAll(query: DirectoryQuery = {}): Promise<Account[]> {
-    const accounts: Account[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.listPage(query, MAX_PAGE_SIZE, next);
-      accounts.push(...page.accounts);
-      next = page.next;
-    } while (next);
-    return accounts;
   }
 
   createInvitedAccount(username: string, { email, locale }: NewAccount, activationSecrets: string) {

@@ -90,17 +90,6 @@ export class SdkCognitoGateway extends CognitoGateway {
     return { accounts: (page.Users ?? []).map(toAccount), next: page.PaginationToken || undefined };
   }
 
-  async listAll(query: DirectoryQuery = {}): Promise<Account[]> {
-    const accounts: Account[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.listPage(query, MAX_PAGE_SIZE, next);
-      accounts.push(...page.accounts);
-      next = page.next;
-    } while (next);
-    return accounts;
-  }
-
   async createInvitedAccount(
     username: string,
     { email, locale }: NewAccount,
