@@ -82,6 +82,11 @@ export class StackEvaluator {
     if (unknown.length > 0) throw new Error(`unknown parameters: ${unknown.join(', ')}`);
   }
 
+  /** The stack's resources made so far. */
+  get physicalResources(): Readonly<Record<string, PhysicalResource>> {
+    return this.stack.physical;
+  }
+
   /** Whether the template's condition holds for this stack. */
   condition(name: string): boolean {
     const definition = this.template.Conditions?.[name];
