@@ -8,7 +8,10 @@ const template = readTemplate();
 const functions = functionsOf(template);
 
 /** Each function's environment in a stack filled in as an operator would, plus Lambda's own AWS_REGION. */
-const environmentOf = (logicalId: string, parameters: Record<string, string> = {}) => ({
+const environmentOf = (
+  logicalId: string,
+  parameters: Record<string, string> = {},
+): Record<string, string> => ({
   ...new StackEvaluator(template, exampleStack(parameters)).environment(logicalId),
   AWS_REGION: 'eu-west-1',
 });
@@ -42,12 +45,18 @@ describe('deploy/template.yaml', () => {
     },
   );
 
-  it('refuses a template that leaves out a required variable', () => {
-    const broken = readTemplate();
-    delete broken.Globals.Function.Environment?.Variables.PASSWORD_RESET_URL;
-    const env = { ...new StackEvaluator(broken, exampleStack()).environment('Api'), AWS_REGION: 'eu-west-1' };
-    expect(() => validateEnvironment(env)).toThrow(/PASSWORD_RESET_URL is required/);
-  });
+  it.each([['PASSWORD_RESET_URL', /PASSWORD_RESET_URL is required/]])(
+    'refuses a template that leaves out %s',
+    (variable, message) => {
+      const broken = readTemplate();
+      delete broken.Globals.Function.Environment?.Variables[variable];
+      const env = {
+        ...new StackEvaluator(broken, exampleStack()).environment('Api'),
+        AWS_REGION: 'eu-west-1',
+      };
+      expect(() => validateEnvironment(env)).toThrow(message);
+    },
+  );
 
   it('lets SQS count as many runs as the retry policy allows with the default job settings', () => {
     const defaults = new EnvironmentVariables();

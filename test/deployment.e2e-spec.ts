@@ -105,6 +105,9 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
       ip,
     });
     expect(done).toEqual({ statusCode: 200, body: { username } });
+    // The reset ended every session issued up to its second (tokens carry whole seconds): a new
+    // sign-in counts from the next one (src/auth/revocations.ts).
+    await new Promise((resolve) => setTimeout(resolve, 1_050 - (Date.now() % 1_000)));
     const fresh = await signIn(aws, username, newPassword);
     expect(await call(api[1], 'GET', '/accounts/me', { token: fresh, ip })).toMatchObject({
       statusCode: 200,

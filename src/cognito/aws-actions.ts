@@ -1,3 +1,5 @@
+import { DYNAMODB_ACTIONS } from '../coordination/dynamodb-coordination';
+
 /**
  * The AWS actions each function of the deployment calls, by the resource it calls them on: its IAM
  * policy, least privilege. `deploy/template.yaml` and `docs/aws.md` are held to this list by a test,
@@ -16,17 +18,6 @@
 export type AwsResource = 'userPool' | 'mail' | 'jobsQueue' | 'deadLetterQueue' | 'coordinationTable';
 
 export type DeployedFunction = 'api' | 'worker';
-
-/**
- * The coordination store on DynamoDB (counters, the quota schedule, locks, records): reads, and
- * conditional writes and updates (every check-and-set is one conditional write).
- */
-const COORDINATION_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-] as const;
 
 /**
  * `ses:SendEmail` is SES v2's `SendEmail` (raw MIME content included), authorized on the identity
@@ -53,7 +44,8 @@ export const AWS_ACTIONS: Record<DeployedFunction, Partial<Record<AwsResource, r
     mail: MAIL_ACTIONS,
     // Enqueue; the depth for readiness and metrics.
     jobsQueue: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
-    coordinationTable: COORDINATION_TABLE_ACTIONS,
+    // The coordination store (counters, the quota schedule, locks, records), DynamoDB engine.
+    coordinationTable: DYNAMODB_ACTIONS,
   },
   worker: {
     userPool: [
@@ -67,7 +59,7 @@ export const AWS_ACTIONS: Record<DeployedFunction, Partial<Record<AwsResource, r
     // Backoff; the redrive policy (which names the dead-letter queue).
     jobsQueue: ['sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
     deadLetterQueue: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
-    coordinationTable: COORDINATION_TABLE_ACTIONS,
+    coordinationTable: DYNAMODB_ACTIONS,
   },
 };
 
