@@ -1,19 +1,21 @@
 import { getMetadataStorage } from 'class-validator';
 import { EnvironmentVariables, validateEnvironment } from '../src/config/env.validation';
 import { RetryPolicy } from '../src/jobs/retry-policy';
+import { lambdaRuntime } from './support/deployment';
 import { buildBundle, httpEvent, startLambda, type Bundle } from './support/lambda';
 import { exampleStack, functionsOf, readTemplate, StackEvaluator } from './support/template';
 
 const template = readTemplate();
 const functions = functionsOf(template);
 
-/** Each function's environment in a stack filled in as an operator would, plus Lambda's own AWS_REGION. */
+/** Each function's environment in a stack filled in as an operator would, plus Lambda's own variables. */
 const environmentOf = (
   logicalId: string,
   parameters: Record<string, string> = {},
+  of = template,
 ): Record<string, string> => ({
-  ...new StackEvaluator(template, exampleStack(parameters)).environment(logicalId),
-  AWS_REGION: 'eu-west-1',
+  ...new StackEvaluator(of, exampleStack(parameters)).environment(logicalId),
+  ...lambdaRuntime(logicalId, template.Globals.Function.MemorySize, 'ASIAEXAMPLE'),
 });
 
 describe('deploy/template.yaml', () => {
@@ -50,11 +52,7 @@ describe('deploy/template.yaml', () => {
     (variable, message) => {
       const broken = readTemplate();
       delete broken.Globals.Function.Environment?.Variables[variable];
-      const env = {
-        ...new StackEvaluator(broken, exampleStack()).environment('Api'),
-        AWS_REGION: 'eu-west-1',
-      };
-      expect(() => validateEnvironment(env)).toThrow(message);
+      expect(() => validateEnvironment(environmentOf('Api', {}, broken))).toThrow(message);
     },
   );
 

@@ -61,7 +61,7 @@ export const LAMBDA_VARIABLES: readonly string[] = [
   'TZ',
 ];
 
-function lambdaRuntime(logicalId: string, memory: unknown, accessKey: string): Record<string, string> {
+export function lambdaRuntime(logicalId: string, memory: unknown, accessKey: string): Record<string, string> {
   return {
     AWS_REGION: DEFAULT_REGION,
     AWS_DEFAULT_REGION: DEFAULT_REGION,
