@@ -32,12 +32,13 @@ describe('deploy/template.yaml', () => {
           .map((rule) => rule.propertyName),
       );
       for (const [name] of functions) {
-        const env = environmentOf(name, parameters);
-        expect({ name, unknown: Object.keys(env).filter((variable) => !known.has(variable)) }).toEqual({
+        const given = new StackEvaluator(template, exampleStack(parameters)).environment(name);
+        expect({ name, unknown: Object.keys(given).filter((variable) => !known.has(variable)) }).toEqual({
           name,
           unknown: [],
         });
         // Throws one message naming every missing or invalid variable.
+        const env = environmentOf(name, parameters);
         expect(() => validateEnvironment(env)).not.toThrow();
         expect(env.QUEUE_ENGINE).toBe('sqs');
         expect(env.JOBS_QUEUE_URL).toMatch(/^https:/);
