@@ -1,4 +1,5 @@
 import {
+  AdminAddUserToGroupCommand,
   AdminDisableUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -127,6 +128,32 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
     });
   }, 90_000);
 
+  it('an admin disables an account on one container: its token is refused on the other; enabled, it signs in again', async () => {
+    const ip = freshIp();
+    const admin = await activated(freshEmail('admin'), ip);
+    await aws.pool.client.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: aws.pool.userPoolId,
+        Username: admin.username,
+        GroupName: 'admin',
+      }),
+    );
+    const adminToken = await signIn(aws, admin.username);
+    const user = await activated(freshEmail('disabled'), ip);
+    const as = (token: string) => ({ token, ip });
+    expect(
+      (await call(api[0], 'POST', `/admin/users/${user.username}/disable`, as(adminToken))).statusCode,
+    ).toBe(204);
+    expect((await call(api[1], 'GET', '/accounts/me', as(user.accessToken))).statusCode).toBe(401);
+    expect(
+      (await call(api[1], 'POST', `/admin/users/${user.username}/enable`, as(adminToken))).statusCode,
+    ).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 1_050 - (Date.now() % 1_000)));
+    expect((await call(api[0], 'GET', '/accounts/me', as(await signIn(aws, user.username)))).statusCode).toBe(
+      200,
+    );
+  }, 90_000);
+
   it('a burst of signups for one address over both containers and both workers, ListUsers lagging 1.5 s: one account', async () => {
     const email = freshEmail('burst');
     aws.fidelity.setListUsersLagMs(1_500);
@@ -203,6 +230,16 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
         fn,
         beyondTheList: [],
       });
+      if (fn === 'api') {
+        // The calls the template's old shared policy refused (sign-out everywhere, reset, admin).
+        expect([...made]).toEqual(
+          expect.arrayContaining([
+            'cognito-idp:AdminUserGlobalSignOut',
+            'cognito-idp:AdminDisableUser',
+            'cognito-idp:AdminEnableUser',
+          ]),
+        );
+      }
       // Both containers of each function took part.
       for (const i of [1, 2]) expect(calls.some((c) => c.caller === `${logicalId}-${i}`)).toBe(true);
     }
