@@ -71,6 +71,12 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
     }
   });
 
+  it('is ready on every API container: Cognito, the queue and the shared store answer each with its role', async () => {
+    for (const container of api) {
+      expect((await call(container, 'GET', '/health/ready', { ip: freshIp() })).statusCode).toBe(200);
+    }
+  });
+
   it('signup, activation, profile, email change and its confirmation, password reset: each step on another container', async () => {
     const ip = freshIp();
     const email = freshEmail('flow');
