@@ -3,6 +3,7 @@ import {
   AdminDisableUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { AWS_ACTIONS, TOKEN_AUTHORIZED_ACTIONS } from '../src/cognito/aws-actions';
 import { DEFAULT_REGION } from './support/cognito-pool';
 import { functionPolicy } from './support/aws-iam';
@@ -17,6 +18,7 @@ import { call, holders, linkIn, mailsTo, signIn } from './support/deployment-cli
 import { ACTIVATION_LINK_PREFIX, CONFIRMATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
 import { TEST_PASSWORD } from './support/flows';
 import { buildBundle, type Bundle } from './support/lambda';
+import { receive } from './support/sqs';
 
 /**
  * deploy/template.yaml run as AWS would run it, on moto: the stack's queues and table made from the
@@ -158,6 +160,16 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
     expect((await call(api[0], 'GET', '/accounts/me', as(await signIn(aws, user.username)))).statusCode).toBe(
       200,
     );
+    expect((await call(api[1], 'DELETE', `/admin/users/${user.username}`, as(adminToken))).statusCode).toBe(
+      204,
+    );
+    const invited = freshEmail('invited');
+    const invitation = await call(api[0], 'POST', '/admin/invitations', {
+      ...as(adminToken),
+      body: { email: invited },
+    });
+    expect(invitation.statusCode).toBe(201);
+    expect(await holders(aws, invited)).toEqual([invitation.body.username]);
   }, 90_000);
 
   it('a burst of signups for one address over both containers and both workers, ListUsers lagging 1.5 s: one account', async () => {
@@ -196,6 +208,15 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
     expect(answers.filter((status) => status === 202)).toHaveLength(30);
     expect(answers.filter((status) => status === 429)).toHaveLength(15);
     await aws.jobsSettled();
+  }, 90_000);
+
+  it('a job the worker cannot read goes to the dead-letter queue, found through the redrive policy', async () => {
+    const queues = aws.stack.physicalResources;
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: queues.JobsQueue?.ref, MessageBody: 'not a job' }));
+    await aws.jobsSettled();
+    const [dead] = await receive(aws.sqs, queues.JobsDeadLetterQueue?.ref ?? '');
+    expect(dead?.Body).toBe('not a job');
+    expect(dead?.MessageAttributes?.reason?.StringValue).toBeTruthy();
   }, 90_000);
 
   it("refuses a call the function's policy does not grant, as AWS does", async () => {

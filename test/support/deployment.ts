@@ -83,6 +83,8 @@ export interface Deployment {
   pool: TestPool;
   stack: StackEvaluator;
   containers: Container[];
+  /** The harness's own SQS client (allowed everything), for what the test puts on or reads from queues. */
+  sqs: SQSClient;
   /** Resolves once the jobs queue is empty and no worker runs a batch. */
   jobsSettled(timeoutMs?: number): Promise<void>;
   /**
@@ -234,6 +236,7 @@ export async function deploy(bundleDir: string, count: Record<string, number>): 
     pool,
     stack,
     containers,
+    sqs: clients.sqs,
     jobsSettled: pollers.settled,
     deliverSplit: pollers.deliverSplit,
     close: async () => {
