@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RetryPolicy } from '../src/jobs/retry-policy';
 import { startMoto, type MotoServer } from '../tools/moto';
 import { createPool, signInFrontend, type TestPool } from './support/cognito-pool';
+import { coordinationTableEnv, createCoordinationTable } from './support/dynamodb';
 import { ACTIVATION_LINK_PREFIX, testEnv } from './support/env';
 import { linkParams, TEST_PASSWORD } from './support/flows';
 import { buildBundle, httpEvent, startLambda, type Bundle, type LambdaContainer } from './support/lambda';
@@ -23,6 +24,7 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
   let queues: JobQueues;
   let bundle: Bundle;
   let lambda: LambdaContainer;
+  let lambdaEnv: Record<string, string>;
   let n = 0;
   const freshEmail = () => `lambda${++n}.${Date.now()}@example.test`;
 
@@ -34,13 +36,17 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     // The redrive policy's maxReceiveCount is the retry policy's attempts, as in deploy/template.yaml.
     const attempts = new RetryPolicy({ backoffBaseMs: 1_000, backoffMaxMs: 900_000, horizonMs: 86_400_000 });
     queues = await createJobQueues(moto.endpoint, attempts.maxAttempts);
-    lambda = await startLambda(bundle.dir, {
+    lambdaEnv = {
       ...testEnv({ endpoint: moto.endpoint, pool, smtpUrl: smtp.url }),
+      AWS_LAMBDA_FUNCTION_NAME: 'accounts-api',
       QUEUE_ENGINE: 'sqs',
       JOBS_QUEUE_URL: queues.queueUrl,
       // The SDK's own endpoint override: the service has no setting of its own for it.
       AWS_ENDPOINT_URL_SQS: moto.endpoint,
-    });
+      // Many containers share locks, limits and sign-outs through the table.
+      ...coordinationTableEnv(moto.endpoint, await createCoordinationTable(moto.endpoint)),
+    };
+    lambda = await startLambda(bundle.dir, lambdaEnv);
   }, 60_000);
   afterAll(async () => {
     await lambda?.stop();
@@ -93,6 +99,20 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     const me = await http('GET', '/accounts/me', { headers: { authorization: `Bearer ${AccessToken}` } });
     expect(me.statusCode).toBe(200);
     expect(JSON.parse(me.body)).toMatchObject({ username, email, emailVerified: true });
+  });
+
+  it('refuses to serve from a container without a shared store, naming the variable to set', async () => {
+    const alone = await startLambda(
+      bundle.dir,
+      Object.fromEntries(Object.entries(lambdaEnv).filter(([name]) => name !== 'COORDINATION_TABLE')),
+    );
+    try {
+      await expect(alone.invoke('handler', httpEvent('GET', '/health'))).rejects.toThrow(
+        /COORDINATION_STORE is memory.*Set COORDINATION_TABLE \(DynamoDB\) or REDIS_URL \(Redis\)/,
+      );
+    } finally {
+      await alone.stop();
+    }
   });
 
   it('keeps the API closed and the errors in shape', async () => {

@@ -1,6 +1,6 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { InRegionOfAwsRegion, LINK_TEMPLATE, OptionalBool, OptionalInt } from './env.decorators';
-import type { CoordinationStoreEngine } from './coordination-store';
+import { SharedWhereSeveralProcesses, type CoordinationStoreEngine } from './coordination-store';
 import { validateVariables } from './validate-variables';
 
 /** Every environment variable the service reads. Validated once at boot. */
@@ -176,8 +176,8 @@ export class EnvironmentVariables {
    * Where locks, rate-limit counters and short-lived records shared by every instance live. Default:
    * redis with REDIS_URL, else dynamodb with COORDINATION_TABLE, else memory (one process only).
    */
-  @IsOptional()
-  @IsIn(['memory', 'redis', 'dynamodb'])
+  @ValidateIf(() => true)
+  @SharedWhereSeveralProcesses()
   COORDINATION_STORE?: CoordinationStoreEngine;
 
   /** The DynamoDB table of the coordination store (partition key `pk`, TTL attribute `expiresAt`). */
