@@ -48,14 +48,15 @@ describe('deploy/template.yaml', () => {
     },
   );
 
-  it.each([['PASSWORD_RESET_URL', /PASSWORD_RESET_URL is required/]])(
-    'refuses a template that leaves out %s',
-    (variable, message) => {
-      const broken = readTemplate();
-      delete broken.Globals.Function.Environment?.Variables[variable];
-      expect(() => validateEnvironment(environmentOf('Api', {}, broken))).toThrow(message);
-    },
-  );
+  it.each([
+    ['PASSWORD_RESET_URL', /PASSWORD_RESET_URL is required/],
+    // Without it the store is each container's own memory, which the service refuses on SQS and Lambda.
+    ['COORDINATION_TABLE', /COORDINATION_TABLE \(DynamoDB\) or REDIS_URL/],
+  ])('refuses a template that leaves out %s', (variable, message) => {
+    const broken = readTemplate();
+    delete broken.Globals.Function.Environment?.Variables[variable];
+    expect(() => validateEnvironment(environmentOf('Api', {}, broken))).toThrow(message);
+  });
 
   it('lets SQS count as many runs as the retry policy allows with the default job settings', () => {
     const defaults = new EnvironmentVariables();
