@@ -1,0 +1,128 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { signInFrontend } from './support/cognito-pool';
+import { ACTIVATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
+import { startFaultProxy, type CognitoOperation, type FaultProxy } from './support/fault-proxy';
+import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
+import { jobsDone } from './support/jobs';
+import { startStack, type TestStack } from './support/stack';
+
+const NEW_PASSWORD = 'Another-Horse-7-Staple';
+
+type Answer = Awaited<ReturnType<NestFastifyApplication['inject']>>;
+
+/**
+ * IAM refusing one Cognito action (AccessDeniedException, as AWS answers when the service's role
+ * lacks it): the client is told to retry later, operators are told which permission is missing, and
+ * no flow is left half done: once the permission is granted, the retry (or the job) completes it.
+ */
+describe('a Cognito action refused by IAM', () => {
+  let stack: TestStack;
+  let proxy: FaultProxy;
+  let n = 0;
+  const freshEmail = (tag: string) => `${tag}${++n}.${Date.now()}@example.test`;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      endpointFor: async (endpoint) => {
+        proxy = await startFaultProxy(endpoint);
+        return proxy.url;
+      },
+    });
+  });
+  afterEach(() => proxy.clear());
+  afterAll(async () => {
+    await stack?.close();
+    await proxy?.close();
+  });
+
+  const post = (url: string, payload?: object, accessToken?: string) =>
+    stack.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+    });
+  const me = (accessToken: string) =>
+    stack.app.inject({
+      method: 'GET',
+      url: '/accounts/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+  const deny = (operation: CognitoOperation) => proxy.inject(operation, { kind: 'accessDenied' });
+
+  const expectRetryLater = (answer: Answer) => {
+    expect({ status: answer.statusCode, code: answer.json<{ code?: string }>().code }).toEqual({
+      status: 503,
+      code: 'IDENTITY_PROVIDER_UNAVAILABLE',
+    });
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+  };
+
+  /** The log lines about the refusal: the operation and its permission, none of the request. */
+  const expectReported = (operation: CognitoOperation, secrets: string[]) => {
+    const reported = stack.logs.lines.filter((line) => line.includes(`cognito-idp:${operation}`));
+    expect(reported.length).toBeGreaterThan(0);
+    for (const line of reported) {
+      // AWS's own message names the role and the pool: not repeated.
+      expect(line).not.toContain('arn:aws');
+      for (const secret of secrets) expect(line).not.toContain(secret);
+    }
+  };
+
+  it('password reset: the password is set, the sign-out refused; the same link finishes it once allowed', async () => {
+    const user = await activatedUser(stack, freshEmail('reset'));
+    expect((await post('/accounts/password/forgot', { email: user.email })).statusCode).toBe(202);
+    const mail = await stack.smtp.waitForMail(user.email, { count: 2 });
+    const link = linkParams(mail.text, RESET_LINK_PREFIX);
+    const resetWith = () =>
+      post('/accounts/password/reset', {
+        username: link.username,
+        token: link.token,
+        password: NEW_PASSWORD,
+      });
+
+    deny('AdminUserGlobalSignOut');
+    expectRetryLater(await resetWith());
+    expectReported('AdminUserGlobalSignOut', [user.username, link.token, NEW_PASSWORD]);
+    // Half way: the new password is set, but the earlier session is not ended yet.
+    expect((await me(user.accessToken)).statusCode).toBe(200);
+
+    proxy.clear();
+    const retried = await resetWith();
+    expect(retried.json()).toEqual({ username: user.username });
+    expect((await me(user.accessToken)).json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(signInFrontend(stack.pool, user.email, NEW_PASSWORD)).resolves.toBeDefined();
+    expect((await resetWith()).json()).toMatchObject({ code: 'INVALID_RESET_LINK' });
+  });
+
+  it('sign out everywhere: refused, nothing changes, the retry signs out', async () => {
+    const user = await activatedUser(stack, freshEmail('revoke'));
+
+    deny('AdminUserGlobalSignOut');
+    expectRetryLater(await post('/accounts/me/sessions/revoke', undefined, user.accessToken));
+    expect((await me(user.accessToken)).statusCode).toBe(200);
+
+    proxy.clear();
+    expect((await post('/accounts/me/sessions/revoke', undefined, user.accessToken)).statusCode).toBe(204);
+    expect((await me(user.accessToken)).statusCode).toBe(401);
+  });
+
+  it('signup: the job meets the refusal, retries like in any outage, and mails once allowed', async () => {
+    const email = freshEmail('signup');
+    const refusal = deny('AdminCreateUser');
+
+    expect((await post('/accounts/signup', { email })).statusCode).toBe(202);
+    const deadline = Date.now() + 10_000;
+    while (refusal.faulted < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(refusal.faulted).toBeGreaterThanOrEqual(2);
+    expect(stack.smtp.mailsTo(email)).toHaveLength(0);
+    expectReported('AdminCreateUser', [email]);
+
+    proxy.clear();
+    const mail = await stack.smtp.waitForMail(email, { timeoutMs: 15_000 });
+    await jobsDone(stack.app);
+    const { username, token } = linkParams(mail.text, ACTIVATION_LINK_PREFIX);
+    const completed = await post('/accounts/signup/complete', { username, token, password: TEST_PASSWORD });
+    expect(completed.statusCode).toBe(200);
+  });
+});
