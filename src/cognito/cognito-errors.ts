@@ -60,6 +60,13 @@ const CLIENT_CAUSED: Record<string, (error: Error) => Error> = {
 
 const PROGRAMMING_ERRORS = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError']);
 
+/**
+ * Cognito refused a parameter of the call (moto names it InvalidToken for a pagination token it
+ * cannot read); the caller knows which parameter came from the client.
+ */
+export const isRefusedParameter = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'InvalidParameterException' || error.name === 'InvalidToken');
+
 /** Translates an SDK failure into a domain error at this boundary, by the exception's name. */
 export function toDomainError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;

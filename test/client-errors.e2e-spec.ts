@@ -1,0 +1,109 @@
+import { adminUser, bearer } from './support/admin';
+import { activatedUser } from './support/flows';
+import { forgeJwt } from './support/forge';
+import { decodeJwt } from './support/jwt';
+import { startStack, type TestStack } from './support/stack';
+
+/** What a client can send that Cognito refuses: a clear 4xx with a code of its own, never a 500. */
+describe('errors a client can cause', () => {
+  let stack: TestStack;
+  let n = 0;
+  const freshEmail = (tag: string) => `${tag}${++n}.${Date.now()}@example.test`;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.close());
+
+  describe('an access token without the aws.cognito.signin.user.admin scope', () => {
+    let user: Awaited<ReturnType<typeof activatedUser>>;
+    let unscoped: string;
+    beforeAll(async () => {
+      user = await activatedUser(stack, freshEmail('scope'));
+      // As the managed login mints one when the client does not allow the scope: `openid email` only.
+      unscoped = forgeJwt({ ...decodeJwt(user.accessToken), scope: 'openid email' });
+    });
+
+    it.each([
+      ['POST', '/accounts/me/sessions/revoke', undefined],
+      ['POST', '/accounts/me/email', { email: 'elsewhere@example.test' }],
+      ['DELETE', '/accounts/me/email', undefined],
+    ] as const)(
+      'is refused on %s %s with TOKEN_SCOPE_MISSING, before Cognito is asked',
+      async (method, url, payload) => {
+        stack.fidelity.resetCounts();
+
+        const res = await stack.app.inject({ method, url, payload, headers: bearer(unscoped) });
+
+        expect(res.statusCode).toBe(401);
+        expect(res.json()).toMatchObject({ code: 'TOKEN_SCOPE_MISSING' });
+        expect(res.json<{ message: string }>().message).toContain('aws.cognito.signin.user.admin');
+        expect(res.json<{ message: string }>().message).not.toMatch(/sign in again/i);
+        expect(stack.fidelity.counts().GetUser ?? 0).toBe(0);
+      },
+    );
+
+    it('is refused without any scope claim too', async () => {
+      const claims = decodeJwt(user.accessToken);
+      delete claims.scope;
+      const res = await stack.app.inject({
+        method: 'POST',
+        url: '/accounts/me/sessions/revoke',
+        headers: bearer(forgeJwt(claims)),
+      });
+      expect(res.json()).toMatchObject({ statusCode: 401, code: 'TOKEN_SCOPE_MISSING' });
+    });
+
+    it('still reads the profile (no Cognito call with the token), and the scoped token still writes', async () => {
+      const read = await stack.app.inject({ method: 'GET', url: '/accounts/me', headers: bearer(unscoped) });
+      expect(read.statusCode).toBe(200);
+      const cancel = await stack.app.inject({
+        method: 'DELETE',
+        url: '/accounts/me/email',
+        headers: bearer(user.accessToken),
+      });
+      expect(cancel.statusCode).toBe(204);
+    });
+  });
+
+  describe("the admin list's cursor", () => {
+    let token: string;
+    beforeAll(async () => {
+      token = (await adminUser(stack, freshEmail('lister'))).accessToken;
+      // Enough accounts for a second page of one.
+      await activatedUser(stack, freshEmail('listed'));
+    });
+
+    const list = (query: string) =>
+      stack.app.inject({ method: 'GET', url: `/admin/users?${query}`, headers: bearer(token) });
+
+    it.each([
+      ['garbage', 'not-a-cursor'],
+      ['base64 of made-up JSON', Buffer.from('{"parameterChecksum":1,"pageEnding":"x"}').toString('base64')],
+      ['a long random string', 'A'.repeat(2000)],
+    ])('answers 400 INVALID_CURSOR to %s', async (_label, cursor) => {
+      const res = await list(`limit=1&cursor=${encodeURIComponent(cursor)}`);
+
+      expect(res.json()).toMatchObject({ statusCode: 400, code: 'INVALID_CURSOR' });
+      expect(res.json<{ message: string }>().message).toMatch(/cursor/);
+    });
+
+    it("answers 400 INVALID_CURSOR to another query's cursor", async () => {
+      const first = await list('limit=1');
+      const { cursor } = first.json<{ cursor: string | null }>();
+      expect(cursor).toEqual(expect.any(String));
+
+      const res = await list(`limit=1&state=disabled&cursor=${encodeURIComponent(cursor ?? '')}`);
+
+      expect(res.json()).toMatchObject({ statusCode: 400, code: 'INVALID_CURSOR' });
+      // The cursor still works for its own query.
+      expect((await list(`limit=1&cursor=${encodeURIComponent(cursor ?? '')}`)).statusCode).toBe(200);
+    });
+
+    it('answers 400 to a cursor with spaces in it (a pasted or mangled one)', async () => {
+      const res = await list(`cursor=${encodeURIComponent('two words')}`);
+      expect(res.statusCode).toBe(400);
+      expect(JSON.stringify(res.json())).toContain('cursor');
+    });
+  });
+});
