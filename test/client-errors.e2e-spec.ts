@@ -1,5 +1,6 @@
 import { adminUser, bearer } from './support/admin';
-import { activatedUser } from './support/flows';
+import { RESET_LINK_PREFIX } from './support/env';
+import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
 import { forgeJwt } from './support/forge';
 import { decodeJwt } from './support/jwt';
 import { startStack, type TestStack } from './support/stack';
@@ -104,6 +105,36 @@ describe('errors a client can cause', () => {
       const res = await list(`cursor=${encodeURIComponent('two words')}`);
       expect(res.statusCode).toBe(400);
       expect(JSON.stringify(res.json())).toContain('cursor');
+    });
+  });
+
+  describe("a password the pool's history refuses (PasswordHistoryPolicyViolationException)", () => {
+    beforeAll(() => stack.fidelity.setPasswordHistorySize(3));
+    afterAll(() => stack.fidelity.setPasswordHistorySize(0));
+
+    it('is 400 INVALID_PASSWORD saying it was used before, and the reset link stays usable', async () => {
+      const user = await activatedUser(stack, freshEmail('history'));
+      await stack.app.inject({
+        method: 'POST',
+        url: '/accounts/password/forgot',
+        payload: { email: user.email },
+      });
+      const { username, token } = linkParams(
+        (await stack.smtp.waitForMail(user.email, { count: 2 })).text,
+        RESET_LINK_PREFIX,
+      );
+      const reset = (password: string) =>
+        stack.app.inject({
+          method: 'POST',
+          url: '/accounts/password/reset',
+          payload: { username, token, password },
+        });
+
+      const reused = await reset(TEST_PASSWORD);
+
+      expect(reused.json()).toMatchObject({ statusCode: 400, code: 'INVALID_PASSWORD' });
+      expect(reused.json<{ message: string }>().message).toMatch(/used before/);
+      expect((await reset('Another-Horse-7-Staple')).json()).toEqual({ username });
     });
   });
 });
