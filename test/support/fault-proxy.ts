@@ -27,13 +27,15 @@ export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];
 
 /**
  * What the proxy does instead of answering: `throttle` and `error5xx` answer as Cognito does when it
- * throttles or fails; `accessDenied` as AWS does when the caller's IAM policy lacks the action; `slow` holds the request for `holdMs`, then forwards it (it reaches Cognito after
+ * throttles or fails; `accessDenied` as AWS does when the caller's IAM policy lacks the action;
+ * `exception` with a client error of Cognito's API reference that moto never gives; `slow` holds the request for `holdMs`, then forwards it (it reaches Cognito after
  * the caller gave up, as over a slow link) or drops it; `drop` closes the connection unanswered.
  */
 export type Fault =
   | { kind: 'throttle' }
   | { kind: 'error5xx' }
   | { kind: 'accessDenied' }
+  | { kind: 'exception'; type: string }
   | { kind: 'slow'; holdMs: number; then: 'forward' | 'drop' }
   | { kind: 'drop' };
 
@@ -152,6 +154,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           'AccessDeniedException',
           `User: arn:aws:sts::123456789012:assumed-role/accounts-api/fn is not authorized to perform: cognito-idp:${operationOf(req)} on resource: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/injected because no identity-based policy allows the cognito-idp:${operationOf(req)} action`,
         );
+      case 'exception':
+        return awsError(res, 400, fault.type, `${fault.type} (injected)`);
       case 'drop':
         return void req.socket.destroy();
       case 'slow':

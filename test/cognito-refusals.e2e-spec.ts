@@ -1,3 +1,4 @@
+import { AdminResetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signInFrontend } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
@@ -11,11 +12,11 @@ const NEW_PASSWORD = 'Another-Horse-7-Staple';
 type Answer = Awaited<ReturnType<NestFastifyApplication['inject']>>;
 
 /**
- * IAM refusing one Cognito action (AccessDeniedException, as AWS answers when the service's role
+ * Cognito refusing calls a client's request leads to. First IAM refusing one Cognito action (AccessDeniedException, as AWS answers when the service's role
  * lacks it): the client is told to retry later, operators are told which permission is missing, and
  * no flow is left half done: once the permission is granted, the retry (or the job) completes it.
  */
-describe('a Cognito action refused by IAM', () => {
+describe('Cognito refusing a call', () => {
   let stack: TestStack;
   let proxy: FaultProxy;
   let n = 0;
@@ -124,5 +125,39 @@ describe('a Cognito action refused by IAM', () => {
     const { username, token } = linkParams(mail.text, ACTIVATION_LINK_PREFIX);
     const completed = await post('/accounts/signup/complete', { username, token, password: TEST_PASSWORD });
     expect(completed.statusCode).toBe(200);
+  });
+
+  describe("an account whose password an operator reset (Cognito's RESET_REQUIRED)", () => {
+    it("is told so on a write route (Cognito's PasswordResetRequiredException), not to sign in again", async () => {
+      const user = await activatedUser(stack, freshEmail('resetrequired'));
+      // moto answers NotAuthorizedException here; Cognito's GetUser answers this.
+      proxy.inject('GetUser', { kind: 'exception', type: 'PasswordResetRequiredException' });
+
+      const res = await post('/accounts/me/sessions/revoke', undefined, user.accessToken);
+
+      expect(res.json()).toMatchObject({ statusCode: 401, code: 'PASSWORD_RESET_REQUIRED' });
+      expect(res.json<{ message: string }>().message).toMatch(/password reset/);
+    });
+
+    it('gets a working reset link from forgot-password', async () => {
+      const user = await activatedUser(stack, freshEmail('operatorreset'));
+      await stack.pool.client.send(
+        new AdminResetUserPasswordCommand({ UserPoolId: stack.pool.userPoolId, Username: user.username }),
+      );
+
+      expect((await post('/accounts/password/forgot', { email: user.email })).statusCode).toBe(202);
+      const link = linkParams(
+        (await stack.smtp.waitForMail(user.email, { count: 2 })).text,
+        RESET_LINK_PREFIX,
+      );
+      const reset = await post('/accounts/password/reset', {
+        username: link.username,
+        token: link.token,
+        password: NEW_PASSWORD,
+      });
+
+      expect(reset.json()).toEqual({ username: user.username });
+      await expect(signInFrontend(stack.pool, user.email, NEW_PASSWORD)).resolves.toBeDefined();
+    });
   });
 });
