@@ -12,9 +12,10 @@ const NEW_PASSWORD = 'Another-Horse-7-Staple';
 type Answer = Awaited<ReturnType<NestFastifyApplication['inject']>>;
 
 /**
- * Cognito refusing calls a client's request leads to. First IAM refusing one Cognito action (AccessDeniedException, as AWS answers when the service's role
- * lacks it): the client is told to retry later, operators are told which permission is missing, and
- * no flow is left half done: once the permission is granted, the retry (or the job) completes it.
+ * Cognito refusing calls a client's request leads to. First IAM refusing one Cognito action
+ * (AccessDeniedException, as AWS answers when the service's role lacks it): the client is told to
+ * retry later, operators are told which permission is missing, and no flow is left half done: once
+ * the permission is granted, the retry (or the job) completes it.
  */
 describe('Cognito refusing a call', () => {
   let stack: TestStack;
