@@ -1,26 +1,21 @@
 import { adminUser, bearer } from './support/admin';
+import { clockedStackForSuite } from './support/clocked-stack';
 import { RESET_LINK_PREFIX } from './support/env';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
 import { forgeJwt } from './support/forge';
 import { decodeJwt } from './support/jwt';
-import { startStack, type TestStack } from './support/stack';
 
 /** What a client can send that Cognito refuses: a clear 4xx with a code of its own, never a 500. */
 describe('errors a client can cause', () => {
-  let stack: TestStack;
+  const world = clockedStackForSuite();
   let n = 0;
   const freshEmail = (tag: string) => `${tag}${++n}.${Date.now()}@example.test`;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack?.close());
 
   describe('an access token without the aws.cognito.signin.user.admin scope', () => {
     let user: Awaited<ReturnType<typeof activatedUser>>;
     let unscoped: string;
     beforeAll(async () => {
-      user = await activatedUser(stack, freshEmail('scope'));
+      user = await activatedUser(world.stack, freshEmail('scope'));
       // As the managed login mints one when the client does not allow the scope: `openid email` only.
       unscoped = forgeJwt({ ...decodeJwt(user.accessToken), scope: 'openid email' });
     });
@@ -32,22 +27,22 @@ describe('errors a client can cause', () => {
     ] as const)(
       'is refused on %s %s with TOKEN_SCOPE_MISSING, before Cognito is asked',
       async (method, url, payload) => {
-        stack.fidelity.resetCounts();
+        world.stack.fidelity.resetCounts();
 
-        const res = await stack.app.inject({ method, url, payload, headers: bearer(unscoped) });
+        const res = await world.stack.app.inject({ method, url, payload, headers: bearer(unscoped) });
 
         expect(res.statusCode).toBe(401);
         expect(res.json()).toMatchObject({ code: 'TOKEN_SCOPE_MISSING' });
         expect(res.json<{ message: string }>().message).toContain('aws.cognito.signin.user.admin');
         expect(res.json<{ message: string }>().message).not.toMatch(/sign in again/i);
-        expect(stack.fidelity.counts().GetUser ?? 0).toBe(0);
+        expect(world.stack.fidelity.counts().GetUser ?? 0).toBe(0);
       },
     );
 
     it('is refused without any scope claim too', async () => {
       const claims = decodeJwt(user.accessToken);
       delete claims.scope;
-      const res = await stack.app.inject({
+      const res = await world.stack.app.inject({
         method: 'POST',
         url: '/accounts/me/sessions/revoke',
         headers: bearer(forgeJwt(claims)),
@@ -56,9 +51,13 @@ describe('errors a client can cause', () => {
     });
 
     it('still reads the profile (no Cognito call with the token), and the scoped token still writes', async () => {
-      const read = await stack.app.inject({ method: 'GET', url: '/accounts/me', headers: bearer(unscoped) });
+      const read = await world.stack.app.inject({
+        method: 'GET',
+        url: '/accounts/me',
+        headers: bearer(unscoped),
+      });
       expect(read.statusCode).toBe(200);
-      const cancel = await stack.app.inject({
+      const cancel = await world.stack.app.inject({
         method: 'DELETE',
         url: '/accounts/me/email',
         headers: bearer(user.accessToken),
@@ -70,13 +69,13 @@ describe('errors a client can cause', () => {
   describe("the admin list's cursor", () => {
     let token: string;
     beforeAll(async () => {
-      token = (await adminUser(stack, freshEmail('lister'))).accessToken;
+      token = (await adminUser(world.stack, freshEmail('lister'))).accessToken;
       // Enough accounts for a second page of one.
-      await activatedUser(stack, freshEmail('listed'));
+      await activatedUser(world.stack, freshEmail('listed'));
     });
 
     const list = (query: string) =>
-      stack.app.inject({ method: 'GET', url: `/admin/users?${query}`, headers: bearer(token) });
+      world.stack.app.inject({ method: 'GET', url: `/admin/users?${query}`, headers: bearer(token) });
 
     it.each([
       ['garbage', 'not-a-cursor'],
@@ -109,22 +108,22 @@ describe('errors a client can cause', () => {
   });
 
   describe("a password the pool's history refuses (PasswordHistoryPolicyViolationException)", () => {
-    beforeAll(() => stack.fidelity.setPasswordHistorySize(3));
-    afterAll(() => stack.fidelity.setPasswordHistorySize(0));
+    beforeAll(() => world.stack.fidelity.setPasswordHistorySize(3));
+    afterAll(() => world.stack.fidelity.setPasswordHistorySize(0));
 
     it('is 400 INVALID_PASSWORD saying it was used before, and the reset link stays usable', async () => {
-      const user = await activatedUser(stack, freshEmail('history'));
-      await stack.app.inject({
+      const user = await activatedUser(world.stack, freshEmail('history'));
+      await world.stack.app.inject({
         method: 'POST',
         url: '/accounts/password/forgot',
         payload: { email: user.email },
       });
       const { username, token } = linkParams(
-        (await stack.smtp.waitForMail(user.email, { count: 2 })).text,
+        (await world.stack.smtp.waitForMail(user.email, { count: 2 })).text,
         RESET_LINK_PREFIX,
       );
       const reset = (password: string) =>
-        stack.app.inject({
+        world.stack.app.inject({
           method: 'POST',
           url: '/accounts/password/reset',
           payload: { username, token, password },

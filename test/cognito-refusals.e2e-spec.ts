@@ -2,10 +2,10 @@ import { AdminResetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signInFrontend } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
-import { startFaultProxy, type CognitoOperation, type FaultProxy } from './support/fault-proxy';
+import { clockedStackForSuite } from './support/clocked-stack';
+import type { CognitoOperation } from './support/fault-proxy';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
 import { jobsDone } from './support/jobs';
-import { startStack, type TestStack } from './support/stack';
 
 const NEW_PASSWORD = 'Another-Horse-7-Staple';
 
@@ -18,39 +18,24 @@ type Answer = Awaited<ReturnType<NestFastifyApplication['inject']>>;
  * the permission is granted, the retry (or the job) completes it.
  */
 describe('Cognito refusing a call', () => {
-  let stack: TestStack;
-  let proxy: FaultProxy;
+  const world = clockedStackForSuite();
   let n = 0;
   const freshEmail = (tag: string) => `${tag}${++n}.${Date.now()}@example.test`;
 
-  beforeAll(async () => {
-    stack = await startStack({
-      endpointFor: async (endpoint) => {
-        proxy = await startFaultProxy(endpoint);
-        return proxy.url;
-      },
-    });
-  });
-  afterEach(() => proxy.clear());
-  afterAll(async () => {
-    await stack?.close();
-    await proxy?.close();
-  });
-
   const post = (url: string, payload?: object, accessToken?: string) =>
-    stack.app.inject({
+    world.stack.app.inject({
       method: 'POST',
       url,
       payload,
       headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
     });
   const me = (accessToken: string) =>
-    stack.app.inject({
+    world.stack.app.inject({
       method: 'GET',
       url: '/accounts/me',
       headers: { authorization: `Bearer ${accessToken}` },
     });
-  const deny = (operation: CognitoOperation) => proxy.inject(operation, { kind: 'accessDenied' });
+  const deny = (operation: CognitoOperation) => world.proxy.inject(operation, { kind: 'accessDenied' });
 
   const expectRetryLater = (answer: Answer) => {
     expect({ status: answer.statusCode, code: answer.json<{ code?: string }>().code }).toEqual({
@@ -62,7 +47,7 @@ describe('Cognito refusing a call', () => {
 
   /** The log lines about the refusal: the operation and its permission, none of the request. */
   const expectReported = (operation: CognitoOperation, secrets: string[]) => {
-    const reported = stack.logs.lines.filter((line) => line.includes(`cognito-idp:${operation}`));
+    const reported = world.stack.logs.lines.filter((line) => line.includes(`cognito-idp:${operation}`));
     expect(reported.length).toBeGreaterThan(0);
     for (const line of reported) {
       // AWS's own message names the role and the pool: not repeated.
@@ -72,9 +57,9 @@ describe('Cognito refusing a call', () => {
   };
 
   it('password reset: the password is set, the sign-out refused; the same link finishes it once allowed', async () => {
-    const user = await activatedUser(stack, freshEmail('reset'));
+    const user = await activatedUser(world.stack, freshEmail('reset'));
     expect((await post('/accounts/password/forgot', { email: user.email })).statusCode).toBe(202);
-    const mail = await stack.smtp.waitForMail(user.email, { count: 2 });
+    const mail = await world.stack.smtp.waitForMail(user.email, { count: 2 });
     const link = linkParams(mail.text, RESET_LINK_PREFIX);
     const resetWith = () =>
       post('/accounts/password/reset', {
@@ -89,22 +74,22 @@ describe('Cognito refusing a call', () => {
     // Half way: the new password is set, but the earlier session is not ended yet.
     expect((await me(user.accessToken)).statusCode).toBe(200);
 
-    proxy.clear();
+    world.proxy.clear();
     const retried = await resetWith();
     expect(retried.json()).toEqual({ username: user.username });
     expect((await me(user.accessToken)).json()).toMatchObject({ code: 'UNAUTHENTICATED' });
-    await expect(signInFrontend(stack.pool, user.email, NEW_PASSWORD)).resolves.toBeDefined();
+    await expect(signInFrontend(world.stack.pool, user.email, NEW_PASSWORD)).resolves.toBeDefined();
     expect((await resetWith()).json()).toMatchObject({ code: 'INVALID_RESET_LINK' });
   });
 
   it('sign out everywhere: refused, nothing changes, the retry signs out', async () => {
-    const user = await activatedUser(stack, freshEmail('revoke'));
+    const user = await activatedUser(world.stack, freshEmail('revoke'));
 
     deny('AdminUserGlobalSignOut');
     expectRetryLater(await post('/accounts/me/sessions/revoke', undefined, user.accessToken));
     expect((await me(user.accessToken)).statusCode).toBe(200);
 
-    proxy.clear();
+    world.proxy.clear();
     expect((await post('/accounts/me/sessions/revoke', undefined, user.accessToken)).statusCode).toBe(204);
     expect((await me(user.accessToken)).statusCode).toBe(401);
   });
@@ -117,12 +102,12 @@ describe('Cognito refusing a call', () => {
     const deadline = Date.now() + 10_000;
     while (refusal.faulted < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(refusal.faulted).toBeGreaterThanOrEqual(2);
-    expect(stack.smtp.mailsTo(email)).toHaveLength(0);
+    expect(world.stack.smtp.mailsTo(email)).toHaveLength(0);
     expectReported('AdminCreateUser', [email]);
 
-    proxy.clear();
-    const mail = await stack.smtp.waitForMail(email, { timeoutMs: 15_000 });
-    await jobsDone(stack.app);
+    world.proxy.clear();
+    const mail = await world.stack.smtp.waitForMail(email, { timeoutMs: 15_000 });
+    await jobsDone(world.stack.app);
     const { username, token } = linkParams(mail.text, ACTIVATION_LINK_PREFIX);
     const completed = await post('/accounts/signup/complete', { username, token, password: TEST_PASSWORD });
     expect(completed.statusCode).toBe(200);
@@ -130,9 +115,9 @@ describe('Cognito refusing a call', () => {
 
   describe("an account whose password an operator reset (Cognito's RESET_REQUIRED)", () => {
     it("is told so on a write route (Cognito's PasswordResetRequiredException), not to sign in again", async () => {
-      const user = await activatedUser(stack, freshEmail('resetrequired'));
+      const user = await activatedUser(world.stack, freshEmail('resetrequired'));
       // moto answers NotAuthorizedException here; Cognito's GetUser answers this.
-      proxy.inject('GetUser', { kind: 'exception', type: 'PasswordResetRequiredException' });
+      world.proxy.inject('GetUser', { kind: 'exception', type: 'PasswordResetRequiredException' });
 
       const res = await post('/accounts/me/sessions/revoke', undefined, user.accessToken);
 
@@ -141,14 +126,17 @@ describe('Cognito refusing a call', () => {
     });
 
     it('gets a working reset link from forgot-password', async () => {
-      const user = await activatedUser(stack, freshEmail('operatorreset'));
-      await stack.pool.client.send(
-        new AdminResetUserPasswordCommand({ UserPoolId: stack.pool.userPoolId, Username: user.username }),
+      const user = await activatedUser(world.stack, freshEmail('operatorreset'));
+      await world.stack.pool.client.send(
+        new AdminResetUserPasswordCommand({
+          UserPoolId: world.stack.pool.userPoolId,
+          Username: user.username,
+        }),
       );
 
       expect((await post('/accounts/password/forgot', { email: user.email })).statusCode).toBe(202);
       const link = linkParams(
-        (await stack.smtp.waitForMail(user.email, { count: 2 })).text,
+        (await world.stack.smtp.waitForMail(user.email, { count: 2 })).text,
         RESET_LINK_PREFIX,
       );
       const reset = await post('/accounts/password/reset', {
@@ -158,7 +146,7 @@ describe('Cognito refusing a call', () => {
       });
 
       expect(reset.json()).toEqual({ username: user.username });
-      await expect(signInFrontend(stack.pool, user.email, NEW_PASSWORD)).resolves.toBeDefined();
+      await expect(signInFrontend(world.stack.pool, user.email, NEW_PASSWORD)).resolves.toBeDefined();
     });
   });
 });
