@@ -2,6 +2,7 @@ import { AdminResetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signInFrontend } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
+import { adminUser } from './support/admin';
 import { clockedStackForSuite } from './support/clocked-stack';
 import type { CognitoOperation } from './support/fault-proxy';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
@@ -92,6 +93,20 @@ describe('Cognito refusing a call', () => {
     world.proxy.clear();
     expect((await post('/accounts/me/sessions/revoke', undefined, user.accessToken)).statusCode).toBe(204);
     expect((await me(user.accessToken)).statusCode).toBe(401);
+  });
+
+  it('admin disable: refused at AdminDisableUser after the sign-out; the retry disables once allowed', async () => {
+    const admin = await adminUser(world.stack, freshEmail('admin'));
+    const user = await activatedUser(world.stack, freshEmail('disabled'));
+    const disable = () => post(`/admin/users/${user.username}/disable`, undefined, admin.accessToken);
+
+    deny('AdminDisableUser');
+    expectRetryLater(await disable());
+    expectReported('AdminDisableUser', [user.username]);
+
+    world.proxy.clear();
+    expect((await disable()).statusCode).toBe(204);
+    await expect(signInFrontend(world.stack.pool, user.email, TEST_PASSWORD)).rejects.toThrow();
   });
 
   it('signup: the job meets the refusal, retries like in any outage, and mails once allowed', async () => {

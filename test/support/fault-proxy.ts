@@ -21,6 +21,8 @@ export const COGNITO_OPERATIONS = [
   'AdminDeleteUser',
   'GetUser',
   'AdminUserGlobalSignOut',
+  'AdminDisableUser',
+  'AdminEnableUser',
 ] as const;
 
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];
