@@ -20,7 +20,8 @@ import {
 /*
  * The embedded default as a person uses it: `npm start` with no Cognito configuration, then a real
  * browser (Debian's Chromium) through the demo pages and the inbox, every self-service step with its
- * unhappy paths, and Swagger UI. Screenshots land in docs/screenshots/ (docs/self-service.md).
+ * unhappy paths, and Swagger UI. Screenshots land in test/artifacts/screenshots/;
+ * `npm run screenshots` refreshes docs/screenshots/ (docs/self-service.md).
  */
 
 const PASSWORD = 'Correct-Horse-9-Battery';

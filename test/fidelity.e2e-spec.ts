@@ -16,8 +16,8 @@ import {
   mfaDefinition,
   userPoolDefinition,
 } from '../src/provisioning/user-pool.definition';
-import { FIDELITY_COUNTS_PATH, startCognitoFidelity, type CognitoFidelity } from './support/cognito-fidelity';
-import { CognitoModelValidator, loadCognitoModel } from './support/cognito-model';
+import { FIDELITY_COUNTS_PATH, startCognitoFidelity, type CognitoFidelity } from '../tools/cognito-fidelity';
+import { CognitoModelValidator, loadCognitoModel } from '../tools/cognito-model';
 
 import { createPool, jwksUrl, listUsersByEmail, type TestPool } from './support/cognito-pool';
 import { installedMotoPython, startMoto, type MotoServer } from '../tools/moto';

@@ -1,4 +1,4 @@
-import { MotoUnavailableError } from '../../tools/moto.ts';
+import { MotoUnavailableError } from '../moto.ts';
 import { startApi } from './api-process.mts';
 import { startLocalStack, type LocalStack } from './local-stack.mts';
 
