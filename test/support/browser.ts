@@ -51,6 +51,9 @@ export function npmStart(): Launch {
   return { npm, output: () => output, exited };
 }
 
+/** How long `npm start` (a build, then moto, maildev and the service) may take on a busy machine. */
+export const START_TIMEOUT_MS = 150_000;
+
 /** The banner's URLs, once it is printed. */
 export async function bannerOf(launch: Launch, timeoutMs: number): Promise<Banner> {
   const url = (label: string) =>
