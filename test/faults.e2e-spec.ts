@@ -23,6 +23,7 @@ import {
 } from './support/fault-table';
 import { jobsDone } from './support/jobs';
 import { startStack, type TestStack } from './support/stack';
+import { until } from './support/until';
 
 describe('faults between the service and Cognito or the mail server leave every flow recoverable', () => {
   let stack: TestStack;
@@ -56,14 +57,6 @@ describe('faults between the service and Cognito or the mail server leave every 
     await proxy?.close();
     await silent?.close();
   });
-
-  const until = async (what: string, done: () => boolean, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
 
   /** Puts the row's fault in place; the returned function removes it (and lets held requests land). */
   const injectFault = (row: Row): { rule?: FaultRule; remove(): Promise<void> } => {

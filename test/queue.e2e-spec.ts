@@ -5,6 +5,7 @@ import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { startRedis, type RedisServer } from './support/redis';
 import { startStack, type TestStack } from './support/stack';
+import { until } from './support/until';
 
 /** Signup jobs on BullMQ shared by two instances through a real redis-server. */
 describe('the job queue on Redis (BullMQ), shared by instances', () => {
@@ -36,10 +37,7 @@ describe('the job queue on Redis (BullMQ), shared by instances', () => {
       });
       const email = freshEmail();
       expect((await signup(a.app, email)).statusCode).toBe(202);
-      for (let i = 0; i < 100 && !faults.seen.includes('AdminCreateUser'); i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(faults.seen).toContain('AdminCreateUser');
+      await until('the job reached AdminCreateUser', () => faults?.seen.includes('AdminCreateUser') ?? false);
 
       // A dies: its worker stops without finishing or releasing the job (a crash, not a shutdown).
       const { worker } = a.app.get<JobQueue, { worker: Worker }>(JobQueue);
