@@ -7,6 +7,7 @@ import { AccessTokenVerifier } from './access-token.verifier';
 import type { Principal } from './principal';
 import { assertRecentSignIn } from './recent-sign-in';
 import { Revocations } from './revocations';
+import { assertUserAdminScope } from './token-scope';
 import { RouteAccess } from './route-access';
 
 /** The request as the guard leaves it: `principal` is set on every non-public route. */
@@ -49,6 +50,7 @@ export class AccessTokenGuard implements CanActivate {
     // Real time, not the service clock: `auth_time` is Cognito's, like the token's own expiry.
     if (needs?.recentSignIn) assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, new Date());
     if (needs?.admin && !principal.groups.includes(this.admin.group)) throw new ForbiddenError();
+    if (needs?.live) assertUserAdminScope(principal);
     request.principal = principal;
     return true;
   }
