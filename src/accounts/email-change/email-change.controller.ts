@@ -24,7 +24,7 @@ export class EmailChangeController {
   @Access({ who: 'signed-in', write: true, recentSignIn: true })
   @RateLimit('write')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiErrorResponses(400, 409, 413, 503)
+  @ApiErrorResponses(400, 409, 413)
   requestEmailChange(
     @CurrentUser() user: Principal,
     @Body() body: UpdateEmailDto,
@@ -51,7 +51,6 @@ export class EmailChangeController {
   @Access({ who: 'signed-in', write: true })
   @RateLimit('write')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(503)
   cancelEmailChange(@CurrentUser() user: Principal): Promise<void> {
     return this.emailChanges.cancelEmailChange(user.username);
   }

@@ -3,7 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.decorator';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import type { Principal } from '../../auth/principal';
-import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { SessionsService } from './sessions.service';
 
@@ -22,7 +21,6 @@ export class SessionsController {
   @Post('sessions/revoke')
   @Access({ who: 'signed-in', write: true })
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(503)
   revokeSessions(@CurrentUser() user: Principal): Promise<void> {
     return this.sessions.revokeAll(user.username, user.sub);
   }
@@ -34,7 +32,6 @@ export class SessionsController {
   @Delete()
   @Access({ who: 'signed-in', write: true, recentSignIn: true })
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(503)
   deleteAccount(@CurrentUser() user: Principal): Promise<void> {
     return this.sessions.deleteAccount(user.username, user.sub);
   }
