@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       for (const [r, route] of picked.entries()) {
         const order = servers.map((_, i) => i);
         if (pass % 2 === 1) order.reverse();
-        for (const i of order) rounds[r]![i]!.push(await runRound(scenario(route, servers[i]!), options));
+        for (const i of order) rounds[r][i].push(await runRound(scenario(route, servers[i]), options));
       }
     }
     const head = [
@@ -83,11 +83,11 @@ async function main(): Promise<void> {
       'A: req/s, CPU µs/req',
     ];
     const lines = picked.map((route, r) => {
-      const base = rounds[r]![0]!;
+      const base = rounds[r][0];
       const cells = servers.slice(1).flatMap((_, k) => {
-        const own = rounds[r]![k + 1]!;
-        const rps = own.map((round, p) => round.rps / base[p]!.rps);
-        const cpu = own.map((round, p) => round.cpuMicrosPerRequest / base[p]!.cpuMicrosPerRequest);
+        const own = rounds[r][k + 1];
+        const rps = own.map((round, p) => round.rps / base[p].rps);
+        const cpu = own.map((round, p) => round.cpuMicrosPerRequest / base[p].cpuMicrosPerRequest);
         return [ratioCell(rps), ratioCell(cpu)];
       });
       const baseCell = `${median(base.map((x) => x.rps)).toFixed(0)}, ${median(base.map((x) => x.cpuMicrosPerRequest)).toFixed(0)}`;
