@@ -278,7 +278,7 @@ describe('faults between the service and Cognito or the mail server leave every 
       },
     },
     {
-      // GetUser is the guard's (@WriteAccess): the request's own; the rest is the job's.
+      // GetUser is AccessGuard's (a write route): the request's own; the rest is the job's.
       name: 'request email change',
       calls: ['GetUser', 'AdminGetUser', 'ListUsers', 'AdminUpdateUserAttributes'],
       jobFrom: 1,

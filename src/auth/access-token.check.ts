@@ -7,6 +7,7 @@ import { AccessTokenVerifier } from './access-token.verifier';
 import type { Principal } from './principal';
 import { assertRecentSignIn } from './recent-sign-in';
 import { Revocations } from './revocations';
+import { assertUserAdminScope } from './token-scope';
 
 /** The request as AccessGuard leaves it: `principal` is set on every route that needs a token. */
 export interface AuthenticatedRequest {
@@ -17,7 +18,7 @@ export interface AuthenticatedRequest {
 /**
  * The checks of a route's rule that need no network: a valid frontend-client access token, not
  * revoked since (Revocations: every instance refuses a token issued before its user's sessions
- * ended), a recent sign-in, the admin group. Failures throw (401 with the reason, 403 for a
+ * ended), a recent sign-in, the admin group, and on routes that ask Cognito the scope GetUser needs. Failures throw (401 with the reason, 403 for a
  * non-admin, 503 when the keys can't be read); nothing answers false.
  */
 @Injectable()
@@ -38,6 +39,8 @@ export class AccessTokenCheck {
     // Real time, not the service clock: `auth_time` is Cognito's, like the token's own expiry.
     if (rule.recentSignIn) assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, new Date());
     if (rule.admin && !principal.groups.includes(this.admin.group)) throw new ForbiddenError();
+    // Cognito refuses GetUser for a token without this scope: say so here, before asking it.
+    if (rule.askCognito) assertUserAdminScope(principal);
     request.principal = principal;
   }
 }
