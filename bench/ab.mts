@@ -4,7 +4,7 @@ import { BENCH_POOL, startFakeCognito } from './fake-cognito.mts';
 import { runRound, type Round, type Scenario } from './load.mts';
 import { median } from './report.mts';
 import { startSmtp } from '../test/support/smtp.ts';
-import { killAllServers, startServer, type ServerProcess } from './servers.mts';
+import { runBench, startServer, type ServerProcess } from './servers.mts';
 import { serviceSpec } from './specs.mts';
 
 /*
@@ -108,14 +108,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.once('exit', killAllServers);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllServers();
-    process.exit(130);
-  });
-}
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -17,7 +17,7 @@ import {
   type ScenarioRounds,
   type Target,
 } from './report.mts';
-import { killAllServers, startServer, type ServerProcess, type ServerSpec } from './servers.mts';
+import { runBench, startServer, type ServerProcess, type ServerSpec } from './servers.mts';
 import {
   BARE_NEST,
   bareNestSpec,
@@ -338,14 +338,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.once('exit', killAllServers);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllServers();
-    process.exit(130);
-  });
-}
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);
