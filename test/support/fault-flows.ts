@@ -173,7 +173,7 @@ export function faultFlows(world: FaultWorld) {
       },
     },
     {
-      // GetUser is the guard's (@WriteAccess): the request's own; the rest is the job's.
+      // GetUser is AccessGuard's (a write route): the request's own; the rest is the job's.
       name: 'request email change',
       calls: ['GetUser', 'AdminGetUser', 'ListUsers', 'AdminUpdateUserAttributes'],
       jobFrom: 1,
