@@ -1,20 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { RetryPolicy } from '../src/jobs/retry-policy';
 import { startMoto, type MotoServer } from '../tools/moto';
 import { createPool, signInFrontend, type TestPool } from './support/cognito-pool';
+import { coordinationTableEnv, createCoordinationTable } from './support/dynamodb';
 import { ACTIVATION_LINK_PREFIX, testEnv } from './support/env';
 import { linkParams, TEST_PASSWORD } from './support/flows';
 import { buildBundle, httpEvent, startLambda, type Bundle, type LambdaContainer } from './support/lambda';
 import { startSmtp, type SmtpSink } from './support/smtp';
 import { createJobQueues, receive, sqsEvent, type JobQueues } from './support/sqs';
-
-/**
- * Signup hands its work to the job queue once the jobs module lands; until then it works inside the
- * request and the queue stays empty. The test of the queued path runs as soon as the module exists.
- */
-const signupIsQueued = existsSync(join(__dirname, '..', 'src', 'jobs', 'jobs.module.ts'));
-const itOnceSignupIsQueued = signupIsQueued ? it : it.skip;
 
 describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, real SMTP)', () => {
   let moto: MotoServer;
@@ -23,6 +15,7 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
   let queues: JobQueues;
   let bundle: Bundle;
   let lambda: LambdaContainer;
+  let lambdaEnv: Record<string, string>;
   let n = 0;
   const freshEmail = () => `lambda${++n}.${Date.now()}@example.test`;
 
@@ -34,13 +27,17 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     // The redrive policy's maxReceiveCount is the retry policy's attempts, as in deploy/template.yaml.
     const attempts = new RetryPolicy({ backoffBaseMs: 1_000, backoffMaxMs: 900_000, horizonMs: 86_400_000 });
     queues = await createJobQueues(moto.endpoint, attempts.maxAttempts);
-    lambda = await startLambda(bundle.dir, {
+    lambdaEnv = {
       ...testEnv({ endpoint: moto.endpoint, pool, smtpUrl: smtp.url }),
+      AWS_LAMBDA_FUNCTION_NAME: 'accounts-api',
       QUEUE_ENGINE: 'sqs',
       JOBS_QUEUE_URL: queues.queueUrl,
       // The SDK's own endpoint override: the service has no setting of its own for it.
       AWS_ENDPOINT_URL_SQS: moto.endpoint,
-    });
+      // Many containers share locks, limits and sign-outs through the table.
+      ...coordinationTableEnv(moto.endpoint, await createCoordinationTable(moto.endpoint)),
+    };
+    lambda = await startLambda(bundle.dir, lambdaEnv);
   }, 60_000);
   afterAll(async () => {
     await lambda?.stop();
@@ -95,6 +92,20 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     expect(JSON.parse(me.body)).toMatchObject({ username, email, emailVerified: true });
   });
 
+  it('refuses to serve from a container without a shared store, naming the variable to set', async () => {
+    const alone = await startLambda(
+      bundle.dir,
+      Object.fromEntries(Object.entries(lambdaEnv).filter(([name]) => name !== 'COORDINATION_TABLE')),
+    );
+    try {
+      await expect(alone.invoke('handler', httpEvent('GET', '/health'))).rejects.toThrow(
+        /COORDINATION_STORE is memory.*Set COORDINATION_TABLE \(DynamoDB\) or REDIS_URL \(Redis\)/,
+      );
+    } finally {
+      await alone.stop();
+    }
+  });
+
   it('keeps the API closed and the errors in shape', async () => {
     const me = await http('GET', '/accounts/me');
     expect(me.statusCode).toBe(401);
@@ -103,7 +114,7 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     expect(bad.statusCode).toBe(400);
   });
 
-  itOnceSignupIsQueued('signup answers before its work: one job on SQS, run by the worker', async () => {
+  it('signup answers before its work: one job on SQS, run by the worker', async () => {
     const email = freshEmail();
     expect((await http('POST', '/accounts/signup', { body: { email } })).statusCode).toBe(202);
     expect(smtp.mailsTo(email)).toHaveLength(0);
@@ -118,7 +129,7 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     expect(await receive(queues.client, queues.queueUrl)).toHaveLength(0);
   });
 
-  itOnceSignupIsQueued('a mail outage in the worker is a batch item failure, retried by SQS', async () => {
+  it('a mail outage in the worker is a batch item failure, retried by SQS', async () => {
     const email = freshEmail();
     await http('POST', '/accounts/signup', { body: { email } });
     smtp.setRejecting(true, 451);

@@ -1,10 +1,11 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { cognitoConfig } from '../config/configuration';
 import { COUNTER_STORE, type CounterStore } from '../coordination/coordination.types';
+import { currentLease } from '../coordination/lease-lock';
 import { Metrics, operationOf, outcomeOf } from '../metrics/metrics';
-import { toDomainError } from './cognito-errors';
+import { reportAccessDenied, toDomainError } from './cognito-errors';
 import { CognitoQuota, parseQuotaLimits } from './cognito-quota';
 
 /**
@@ -52,6 +53,23 @@ export class CognitoClient implements OnModuleDestroy {
         return next(args);
       },
       { step: 'initialize', name: 'cognitoQuota' },
+    );
+    // Fencing: a locked section that lost its lease makes no write, checked before each attempt.
+    this.sdk.middlewareStack.add(
+      (next, context) => (args) => {
+        if (!/^(Admin)?(Get|List|Describe)/.test(context.commandName ?? '')) currentLease()?.assertHeld();
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'leaseFence' },
+    );
+    const logger = new Logger('Cognito');
+    this.sdk.middlewareStack.add(
+      (next, context) => (args) =>
+        next(args).catch((error: unknown) => {
+          reportAccessDenied(error, operationOf(context.commandName), logger);
+          throw error;
+        }),
+      { step: 'initialize', name: 'accessDenied' },
     );
     // Outermost: the time a caller waits, quota waits and SDK retries included.
     if (metrics) {

@@ -41,7 +41,10 @@ export abstract class CognitoGateway {
    */
   abstract getRecentAccount(username: string): Promise<Account>;
 
-  /** One page of at most `limit` (≤ 60) accounts; `next` continues an earlier page of the same query. */
+  /**
+   * One page of at most `limit` (≤ 60) accounts; `next` continues an earlier page of the same query.
+   * A `next` Cognito cannot read (garbage, forged, or another query's) is InvalidCursorError.
+   */
   abstract listPage(query: DirectoryQuery, limit: number, next?: string): Promise<DirectoryPage>;
 
   /** Every matching account (every page, 60 a call: 167 calls for 10 000 users). */

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Injectable } from '@nestjs/common';
 import {
+  InvalidCursorError,
   NotAuthorizedError,
   UnauthenticatedError,
   UserNotFoundError,
@@ -37,6 +38,7 @@ import {
   VERIFICATION_ATTRIBUTE,
 } from './attributes';
 import { CognitoClient } from './cognito-client';
+import { isRefusedParameter } from './cognito-errors';
 import {
   CognitoGateway,
   MAX_PAGE_SIZE,
@@ -77,16 +79,23 @@ export class SdkCognitoGateway extends CognitoGateway {
   }
 
   async listPage(query: DirectoryQuery, limit: number, next?: string): Promise<DirectoryPage> {
-    const page = await this.cognito.call((c) =>
-      c.send(
-        new ListUsersCommand({
-          UserPoolId: this.cognito.userPoolId,
-          Filter: listFilter(query),
-          Limit: Math.min(limit, MAX_PAGE_SIZE),
-          PaginationToken: next,
-        }),
-      ),
-    );
+    const filter = listFilter(query);
+    const page = await this.cognito
+      .call((c) =>
+        c.send(
+          new ListUsersCommand({
+            UserPoolId: this.cognito.userPoolId,
+            Filter: filter,
+            Limit: Math.min(limit, MAX_PAGE_SIZE),
+            PaginationToken: next,
+          }),
+        ),
+      )
+      .catch((error: unknown) => {
+        throw next !== undefined && isRefusedParameter(error)
+          ? new InvalidCursorError({ cause: error })
+          : error;
+      });
     return { accounts: (page.Users ?? []).map(toAccount), next: page.PaginationToken || undefined };
   }
 

@@ -53,6 +53,7 @@ describe('configuration', () => {
     delete process.env.REDIS_URL;
     expect(jobsConfig().engine).toBe('memory');
     process.env.QUEUE_ENGINE = 'sqs';
+    process.env.COORDINATION_TABLE = 'accounts-coordination';
     process.env.JOBS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs';
     expect(jobsConfig()).toMatchObject({
       engine: 'sqs',

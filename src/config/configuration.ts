@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { coordinationStoreOf } from './coordination-store';
 import { EnvironmentVariables, validateEnvironment } from './env.validation';
 
 type RawEnvironment = Record<string, unknown>;
@@ -78,9 +79,12 @@ export const rateLimitConfig = slice('rateLimit', (e) => ({
   adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
 }));
 
-/** Where state shared by every instance lives (rate-limit counters, the signup lock): memory, or Redis. */
+/** Where state shared by every instance lives (locks, rate-limit counters, records): memory, Redis or DynamoDB. */
 export const coordinationConfig = slice('coordination', (e) => ({
+  store: coordinationStoreOf(e),
   redisUrl: e.REDIS_URL,
+  table: e.COORDINATION_TABLE,
+  region: e.AWS_REGION,
   addressClaimTtlMs: e.ADDRESS_CLAIM_MINUTES * 60_000,
   lockLeaseMs: e.LOCK_LEASE_MS,
 }));

@@ -196,9 +196,10 @@ describe('validateEnvironment', () => {
   it('needs JOBS_QUEUE_URL only for the SQS engine', () => {
     expect(linesAbout(failureFor({ ...VALID, QUEUE_ENGINE: 'sqs' }), 'JOBS_QUEUE_URL')).not.toHaveLength(0);
     const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/accounts-jobs';
-    expect(validateEnvironment({ ...VALID, QUEUE_ENGINE: 'sqs', JOBS_QUEUE_URL: url }).JOBS_QUEUE_URL).toBe(
-      url,
-    );
+    const table = { COORDINATION_TABLE: 'accounts-coordination' };
+    expect(
+      validateEnvironment({ ...VALID, ...table, QUEUE_ENGINE: 'sqs', JOBS_QUEUE_URL: url }).JOBS_QUEUE_URL,
+    ).toBe(url);
     expect(validateEnvironment({ ...VALID }).QUEUE_ENGINE).toBeUndefined();
   });
 

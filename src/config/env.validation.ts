@@ -1,5 +1,6 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { InRegionOfAwsRegion, LINK_TEMPLATE, OptionalBool, OptionalInt } from './env.decorators';
+import { SharedWhereSeveralProcesses, type CoordinationStoreEngine } from './coordination-store';
 import { validateVariables } from './validate-variables';
 
 /** Every environment variable the service reads. Validated once at boot. */
@@ -164,9 +165,32 @@ export class EnvironmentVariables {
   ADMIN_GROUP: string = 'admin';
 
   /** Shares rate limits, locks, records and (by default) the job queue between instances. Required by QUEUE_ENGINE=bullmq. */
-  @ValidateIf((env: EnvironmentVariables) => env.QUEUE_ENGINE === 'bullmq' || env.REDIS_URL !== undefined)
+  @ValidateIf(
+    (env: EnvironmentVariables) =>
+      env.QUEUE_ENGINE === 'bullmq' || env.COORDINATION_STORE === 'redis' || env.REDIS_URL !== undefined,
+  )
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })
   REDIS_URL?: string;
+
+  /**
+   * Where locks, rate-limit counters and short-lived records shared by every instance live. Default:
+   * redis with REDIS_URL, else dynamodb with COORDINATION_TABLE, else memory (one process only).
+   */
+  @ValidateIf(() => true)
+  @SharedWhereSeveralProcesses()
+  COORDINATION_STORE?: CoordinationStoreEngine;
+
+  /** The DynamoDB table of the coordination store (partition key `pk`, TTL attribute `expiresAt`). */
+  @ValidateIf(
+    (env: EnvironmentVariables) =>
+      env.COORDINATION_STORE === 'dynamodb' || env.COORDINATION_TABLE !== undefined,
+  )
+  @Matches(/^[\w.-]{3,255}$/, { message: 'COORDINATION_TABLE must be a DynamoDB table name' })
+  COORDINATION_TABLE?: string;
+
+  /** How many processes serve this deployment side by side (containers, replicas); over 1 needs a shared store. */
+  @OptionalInt(1, 10_000)
+  INSTANCE_COUNT: number = 1;
 
   /** How recent a sign-in must be to change the email address or delete the account. */
   @OptionalInt(1, 1_440)
@@ -208,7 +232,7 @@ export class EnvironmentVariables {
   @OptionalInt(10, 86_400_000)
   JOB_BACKOFF_MAX_MS: number = 900_000;
 
-  /** With Redis: a lock whose instance died is free again after this long. */
+  /** With a shared store: a lock whose instance died is free again after this long; its holder renews it. */
   @OptionalInt(500, 600_000)
   LOCK_LEASE_MS: number = 30_000;
 

@@ -3,7 +3,9 @@ import { validateSync, ValidationError } from 'class-validator';
 
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => {
-    if (error.value === undefined) return [`${error.property} is required`];
+    // A rule between variables (`rule:` constraints) says more than "is required" when it fails.
+    const rules = Object.entries(error.constraints ?? {}).filter(([name]) => name.startsWith('rule:'));
+    if (error.value === undefined && rules.length === 0) return [`${error.property} is required`];
     return Object.values(error.constraints ?? {}).map((message) =>
       message.startsWith(error.property) ? message : `${error.property}: ${message}`,
     );

@@ -1,30 +1,28 @@
-import type { Redis } from 'ioredis';
+import type { CoordinationStoreEngine } from '../config/coordination-store';
 
-/** How long a PING may take before Redis counts as out of reach. */
+/** How long the store may take to answer before it counts as out of reach. */
 const PING_TIMEOUT_MS = 1_000;
 
-/** For readiness: whether the shared store is in use, and whether it answers. */
+/** For readiness: which store holds the shared state, and whether it answers. */
 export class CoordinationHealth {
-  constructor(private readonly redis: Redis | null) {}
+  constructor(
+    readonly engine: CoordinationStoreEngine,
+    private readonly ping: () => Promise<boolean>,
+  ) {}
 
-  /** True when REDIS_URL is set; in memory there is nothing to reach. */
-  get usesRedis(): boolean {
-    return this.redis !== null;
+  /** True with a shared store (Redis, DynamoDB); in memory there is nothing to reach. */
+  get shared(): boolean {
+    return this.engine !== 'memory';
   }
 
-  /** PING within a second; always true in memory. */
+  /** An answer within a second; always true in memory. */
   async isReachable(): Promise<boolean> {
-    if (!this.redis) return true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
     });
     try {
-      const pong = this.redis.ping().then(
-        (answer) => answer === 'PONG',
-        () => false,
-      );
-      return await Promise.race([pong, timeout]);
+      return await Promise.race([this.ping().catch(() => false), timeout]);
     } finally {
       clearTimeout(timer);
     }

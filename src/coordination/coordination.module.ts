@@ -1,57 +1,40 @@
-import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Redis } from 'ioredis';
 import { coordinationConfig } from '../config/configuration';
 import { CoordinationHealth } from './coordination-health';
 import { COUNTER_STORE, KEYED_LOCK, RECORD_STORE } from './coordination.types';
-import { MemoryCounterStore, MemoryLock, MemoryRecordStore } from './memory-coordination';
-import { RedisCounterStore, RedisLock, RedisRecordStore } from './redis-coordination';
+import { openStore, type CoordinationStore } from './open-store';
 
-const REDIS = Symbol('Redis');
+const STORE = Symbol('CoordinationStore');
 
 /**
- * State that must be shared by every instance of the service: rate-limit counters and the per-email
- * signup lock. In memory by default; in Redis when REDIS_URL is set.
+ * State that must be shared by every instance of the service: locks, rate-limit counters and
+ * short-lived records. In memory (one process), Redis or DynamoDB: COORDINATION_STORE.
  */
 @Global()
 @Module({
   providers: [
     {
-      provide: REDIS,
+      provide: STORE,
       inject: [coordinationConfig.KEY],
-      // Loaded only when used: most deployments never need the Redis client.
-      useFactory: async ({ redisUrl }: ConfigType<typeof coordinationConfig>) =>
-        redisUrl ? new (await import('ioredis')).Redis(redisUrl, { maxRetriesPerRequest: 2 }) : null,
+      useFactory: (config: ConfigType<typeof coordinationConfig>) => openStore(config),
     },
-    {
-      provide: COUNTER_STORE,
-      inject: [REDIS],
-      useFactory: (redis: Redis | null) => (redis ? new RedisCounterStore(redis) : new MemoryCounterStore()),
-    },
-    {
-      provide: KEYED_LOCK,
-      inject: [REDIS, coordinationConfig.KEY],
-      useFactory: (redis: Redis | null, { lockLeaseMs }: ConfigType<typeof coordinationConfig>) =>
-        redis ? new RedisLock(redis, { leaseMs: lockLeaseMs, waitMs: 20_000, pollMs: 50 }) : new MemoryLock(),
-    },
-    {
-      provide: RECORD_STORE,
-      inject: [REDIS],
-      useFactory: (redis: Redis | null) => (redis ? new RedisRecordStore(redis) : new MemoryRecordStore()),
-    },
+    { provide: COUNTER_STORE, inject: [STORE], useFactory: (store: CoordinationStore) => store.counters },
+    { provide: KEYED_LOCK, inject: [STORE], useFactory: (store: CoordinationStore) => store.lock },
+    { provide: RECORD_STORE, inject: [STORE], useFactory: (store: CoordinationStore) => store.records },
     {
       provide: CoordinationHealth,
-      inject: [REDIS],
-      useFactory: (redis: Redis | null) => new CoordinationHealth(redis),
+      inject: [STORE],
+      useFactory: (store: CoordinationStore) => new CoordinationHealth(store.engine, () => store.ping()),
     },
   ],
   exports: [COUNTER_STORE, KEYED_LOCK, RECORD_STORE, CoordinationHealth],
 })
 export class CoordinationModule implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {}
+  constructor(@Inject(STORE) private readonly store: CoordinationStore) {}
 
-  /** Runs after the HTTP server has drained, so no command is pending; quit() would wait on a dead Redis. */
+  /** Runs after the HTTP server has drained, so no command is pending. */
   onApplicationShutdown(): void {
-    this.redis?.disconnect();
+    this.store.close();
   }
 }

@@ -1,3 +1,6 @@
+/** Milliseconds since the epoch: the stores' time source, which tests replace with a clock they move. */
+export type Now = () => number;
+
 /** A fixed-window counter: how many times `key` was counted in its current window. */
 export interface WindowCount {
   count: number;
@@ -19,7 +22,11 @@ export interface CounterStore {
   reserveSlot(key: string, intervalMs: number): Promise<number>;
 }
 
-/** Mutual exclusion per key, across every instance that uses the same store. */
+/**
+ * Mutual exclusion per key, across every instance that uses the same store. A shared store's lock
+ * is a lease, renewed while `work` runs; `work` runs with that lease as `currentLease()` (lease.ts),
+ * so a write can first check that it still holds it.
+ */
 export interface KeyedLock {
   run<T>(key: string, work: () => Promise<T>): Promise<T>;
 }

@@ -1,15 +1,19 @@
 import { KeyedMutex } from '../common/keyed-mutex';
-import type { CounterStore, KeyedLock, RecordStore, WindowCount } from './coordination.types';
+import type { CounterStore, KeyedLock, Now, RecordStore, WindowCount } from './coordination.types';
 
 /** In-process counters; windows that have ended are dropped on the way. */
 export class MemoryCounterStore implements CounterStore {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
   /** Per schedule, when its next slot is free (a handful of keys: one per quota category). */
   private readonly slots = new Map<string, number>();
-  private lastSweep = Date.now();
+  private lastSweep: number;
+
+  constructor(private readonly now: Now = Date.now) {
+    this.lastSweep = now();
+  }
 
   increment(key: string, windowMs: number): Promise<WindowCount> {
-    const now = Date.now();
+    const now = this.now();
     this.sweep(now);
     const current = this.windows.get(key);
     const window = current && current.endsAt > now ? current : { count: 0, endsAt: now + windowMs };
@@ -19,14 +23,14 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   reserveSlot(key: string, intervalMs: number): Promise<number> {
-    const now = Date.now();
+    const now = this.now();
     const slot = Math.max(now, this.slots.get(key) ?? 0);
     this.slots.set(key, slot + intervalMs);
     return Promise.resolve(slot - now);
   }
 
   peek(key: string): Promise<WindowCount> {
-    const now = Date.now();
+    const now = this.now();
     const window = this.windows.get(key);
     if (!window || window.endsAt <= now) return Promise.resolve({ count: 0, resetInMs: 0 });
     return Promise.resolve({ count: window.count, resetInMs: window.endsAt - now });
@@ -40,7 +44,7 @@ export class MemoryCounterStore implements CounterStore {
   }
 }
 
-/** In-process lock: enough for one instance; with REDIS_URL the Redis lock takes over. */
+/** In-process lock: enough for one process; its holder cannot lose it, so it has no lease. */
 export class MemoryLock implements KeyedLock {
   private readonly mutex = new KeyedMutex();
 
@@ -52,10 +56,14 @@ export class MemoryLock implements KeyedLock {
 /** In-process records; expired ones are dropped when read, and swept at most once a minute. */
 export class MemoryRecordStore implements RecordStore {
   private readonly records = new Map<string, { value: string; expiresAt: number }>();
-  private lastSweep = Date.now();
+  private lastSweep: number;
+
+  constructor(private readonly now: Now = Date.now) {
+    this.lastSweep = now();
+  }
 
   put(key: string, value: string, ttlMs: number): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     if (now - this.lastSweep > 60_000) {
       this.lastSweep = now;
       for (const [k, record] of this.records) if (record.expiresAt <= now) this.records.delete(k);
@@ -66,6 +74,6 @@ export class MemoryRecordStore implements RecordStore {
 
   get(key: string): Promise<string | undefined> {
     const record = this.records.get(key);
-    return Promise.resolve(record && record.expiresAt > Date.now() ? record.value : undefined);
+    return Promise.resolve(record && record.expiresAt > this.now() ? record.value : undefined);
   }
 }

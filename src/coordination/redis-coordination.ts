@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../common/errors';
-import { KeyedMutex } from '../common/keyed-mutex';
-import type { CounterStore, KeyedLock, RecordStore, WindowCount } from './coordination.types';
+import type { CounterStore, RecordStore, WindowCount } from './coordination.types';
+import type { LeaseBackend } from './lease-lock';
 
 const PREFIX = 'cognito-accounts:';
 
@@ -29,9 +28,12 @@ local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 redis.call('SET', KEYS[1], slot + interval, 'PX', math.ceil(slot + interval - now) + 1000)
 return slot - now`;
 
-// Deletes the lock only if this holder still owns it (it may have expired and been taken meanwhile).
+// Deletes or extends the lock only if this holder still owns it (it may have expired and been taken meanwhile).
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
 export class RedisCounterStore implements CounterStore {
@@ -62,49 +64,26 @@ export class RedisCounterStore implements CounterStore {
   }
 }
 
-export interface RedisLockOptions {
-  /** A holder that dies keeps the lock at most this long. */
-  leaseMs: number;
-  /** How long to wait for a busy lock before giving up. */
-  waitMs: number;
-  pollMs: number;
-}
+/** The lease lock's operations on Redis: SET NX PX, and renew/release only while still the holder. */
+export class RedisLeases implements LeaseBackend {
+  constructor(private readonly redis: Redis) {}
 
-/**
- * A lease lock in Redis (SET NX PX), queued in-process first so one instance does not poll
- * against itself. The lease bounds how long a crashed holder blocks others.
- */
-export class RedisLock implements KeyedLock {
-  private readonly local = new KeyedMutex();
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly options: RedisLockOptions = { leaseMs: 30_000, waitMs: 20_000, pollMs: 50 },
-  ) {}
-
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    return this.local.run(key, async () => {
-      const name = `${PREFIX}lock:${key}`;
-      const holder = await this.acquire(name);
-      try {
-        return await work();
-      } finally {
-        // Not releasing (Redis gone) only delays the next holder until the lease ends.
-        await this.redis.eval(RELEASE, 1, name, holder).catch(() => undefined);
-      }
-    });
+  async acquire(name: string, holder: string, leaseMs: number): Promise<boolean> {
+    const answer = await this.redis
+      .set(`${PREFIX}lock:${name}`, holder, 'PX', Math.ceil(leaseMs), 'NX')
+      .catch(unavailable);
+    return answer === 'OK';
   }
 
-  private async acquire(name: string): Promise<string> {
-    const holder = randomUUID();
-    const deadline = Date.now() + this.options.waitMs;
-    while (
-      (await this.redis.set(name, holder, 'PX', this.options.leaseMs, 'NX').catch(unavailable)) !== 'OK'
-    ) {
-      if (Date.now() > deadline) throw new StoreUnavailableError();
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
-    }
-    return holder;
+  async renew(name: string, holder: string, leaseMs: number): Promise<boolean> {
+    const renewed = await this.redis
+      .eval(RENEW, 1, `${PREFIX}lock:${name}`, holder, Math.ceil(leaseMs))
+      .catch(unavailable);
+    return renewed === 1;
+  }
+
+  async release(name: string, holder: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, `${PREFIX}lock:${name}`, holder).catch(unavailable);
   }
 }
 

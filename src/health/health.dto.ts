@@ -7,8 +7,10 @@ export class HealthResponseDto {
 export class ReadinessChecksDto {
   /** Cognito answered a call of this service (endpoint, pool, credentials, permission). */
   cognito: 'ok' | 'fail';
-  /** Redis answered PING; only with REDIS_URL. */
+  /** Redis answered PING; only when it is the coordination store. */
   redis?: 'ok' | 'fail';
+  /** The DynamoDB table answered a read; only when it is the coordination store. */
+  dynamodb?: 'ok' | 'fail';
   /** At most READY_MAX_QUEUE_BACKLOG jobs wait; only when a job queue is present. */
   queue?: 'ok' | 'fail';
 }

@@ -9,7 +9,8 @@ import { READINESS_TTL_MS, ReadinessService } from './readiness.service';
 function setUp({ redis, waiting }: { redis?: boolean; waiting?: number } = {}) {
   const probe = { probe: jest.fn(() => Promise.resolve()) };
   const coordination = {
-    usesRedis: redis !== undefined,
+    engine: redis === undefined ? 'memory' : 'redis',
+    shared: redis !== undefined,
     isReachable: jest.fn(() => Promise.resolve(redis ?? true)),
   };
   const queue =

@@ -10,8 +10,8 @@ export type CheckResult = 'ok' | 'fail';
 
 export interface Readiness {
   ready: boolean;
-  /** Cognito always; Redis only with REDIS_URL; the queue only when a job queue is present. */
-  checks: { cognito: CheckResult; redis?: CheckResult; queue?: CheckResult };
+  /** Cognito always; the coordination store when shared (redis or dynamodb); the queue when present. */
+  checks: { cognito: CheckResult; redis?: CheckResult; dynamodb?: CheckResult; queue?: CheckResult };
 }
 
 /** Probes in a row within this share one answer: a probe every second costs a Cognito call every 3 s. */
@@ -24,8 +24,8 @@ class CheckTimeoutError extends Error {
 }
 
 /**
- * Readiness: whether this instance can serve its routes now. Cognito answers, Redis answers when
- * the service uses it, and the job queue is not backed up beyond READY_MAX_QUEUE_BACKLOG. The mail
+ * Readiness: whether this instance can serve its routes now. Cognito answers, the shared
+ * coordination store (Redis or DynamoDB) answers when the service uses one, and the job queue is not backed up beyond READY_MAX_QUEUE_BACKLOG. The mail
  * server is not checked: mails are sent by jobs that retry, and their backlog shows in the queue.
  */
 @Injectable()
@@ -54,19 +54,21 @@ export class ReadinessService {
 
   private async evaluate(): Promise<Readiness> {
     const { queue } = this;
-    const [cognito, redis, backlog] = await Promise.all([
+    const { engine, shared } = this.coordination;
+    const [cognito, store, backlog] = await Promise.all([
       this.run('cognito', () => this.cognito.probe()),
-      this.coordination.usesRedis ? this.run('redis', () => this.redisAnswers()) : undefined,
+      shared ? this.run(engine, () => this.storeAnswers()) : undefined,
       queue ? this.run('queue', () => this.queueUnderLimit(queue)) : undefined,
     ]);
     const checks: Readiness['checks'] = { cognito };
-    if (redis) checks.redis = redis;
+    if (store && engine !== 'memory') checks[engine] = store;
     if (backlog) checks.queue = backlog;
     return { ready: Object.values(checks).every((result) => result === 'ok'), checks };
   }
 
-  private async redisAnswers(): Promise<void> {
-    if (!(await this.coordination.isReachable())) throw new Error('Redis did not answer PING');
+  private async storeAnswers(): Promise<void> {
+    if (!(await this.coordination.isReachable()))
+      throw new Error(`${this.coordination.engine} did not answer`);
   }
 
   private async queueUnderLimit(queue: JobQueue): Promise<void> {

@@ -51,10 +51,21 @@ export async function startLambda(bundleDir: string, env: Record<string, string>
   const bundle = join(bundleDir, 'lambda.mjs');
   const child: ChildProcess = fork(join(__dirname, 'lambda-host.mjs'), [bundle], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
+  // Shown as it comes, and the end of it kept: a container that dies says why in its invocation's error.
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderr = (stderr + chunk.toString()).slice(-2_000);
+  });
+  child.once('exit', (code) => {
+    for (const call of pending.values())
+      call.reject(new Error(`the Lambda host exited with ${code}: ${stderr}`));
+    pending.clear();
+  });
   const names = await new Promise<string[]>((resolveReady, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`the Lambda host exited with ${code} before it was ready`)),

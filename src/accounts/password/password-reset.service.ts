@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { InvalidPasswordError, InvalidResetLinkError, UserNotFoundError } from '../../common/errors';
+import {
+  InvalidPasswordError,
+  InvalidResetLinkError,
+  PasswordReusedError,
+  UserNotFoundError,
+} from '../../common/errors';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { AuditLog } from '../../logging/audit-log';
 import { AddressRegistry } from '../address-registry';
@@ -33,7 +38,7 @@ export class PasswordResetService {
         throw new InvalidResetLinkError();
       }
       await this.cognito.setPassword(username, password).catch((error: unknown) => {
-        if (error instanceof InvalidPasswordError) {
+        if (error instanceof InvalidPasswordError && !(error instanceof PasswordReusedError)) {
           throw new InvalidPasswordError(refusedPasswordMessage(), { cause: error });
         }
         throw error;
