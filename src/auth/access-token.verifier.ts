@@ -118,7 +118,7 @@ const ID = /^[\w.@+-]{1,128}$/;
  * cached for ever), without `sub` or with an odd `username` is refused, never trusted or a 500.
  */
 function principalOf(claims: Record<string, unknown>): Principal {
-  const { sub, username, exp, iat, auth_time: authTime } = claims;
+  const { sub, username, exp, iat, auth_time: authTime, scope } = claims;
   const groups = claims['cognito:groups'] ?? [];
   if (
     typeof exp !== 'number' ||
@@ -137,6 +137,7 @@ function principalOf(claims: Record<string, unknown>): Principal {
     username,
     groups: groups,
     issuedAt: iat,
+    scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
     ...(typeof authTime === 'number' ? { authTime } : {}),
   };
 }

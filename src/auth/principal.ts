@@ -7,6 +7,8 @@ export interface Principal {
   groups: string[];
   /** When the token was issued (`iat`, seconds). */
   issuedAt: number;
+  /** The token's OAuth scopes (its `scope` claim, split at spaces); none when it has no such claim. */
+  scopes?: string[];
   /** When the user last signed in with a password (`auth_time`, seconds), if the token says. */
   authTime?: number;
 }

@@ -1,11 +1,11 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { cognitoConfig } from '../config/configuration';
 import { COUNTER_STORE, type CounterStore } from '../coordination/coordination.types';
 import { currentLease } from '../coordination/lease-lock';
 import { Metrics, operationOf, outcomeOf } from '../metrics/metrics';
-import { toDomainError } from './cognito-errors';
+import { reportAccessDenied, toDomainError } from './cognito-errors';
 import { CognitoQuota, parseQuotaLimits } from './cognito-quota';
 
 /**
@@ -61,6 +61,15 @@ export class CognitoClient implements OnModuleDestroy {
         return next(args);
       },
       { step: 'finalizeRequest', priority: 'low', name: 'leaseFence' },
+    );
+    const logger = new Logger('Cognito');
+    this.sdk.middlewareStack.add(
+      (next, context) => (args) =>
+        next(args).catch((error: unknown) => {
+          reportAccessDenied(error, operationOf(context.commandName), logger);
+          throw error;
+        }),
+      { step: 'initialize', name: 'accessDenied' },
     );
     // Outermost: the time a caller waits, quota waits and SDK retries included.
     if (metrics) {

@@ -7,8 +7,10 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Injectable } from '@nestjs/common';
+import { InvalidCursorError } from '../common/errors';
 import { Account, toAccount, toRecord } from './account';
 import { CognitoClient } from './cognito-client';
+import { isRefusedParameter } from './cognito-errors';
 import { RecentAccounts } from './recent-accounts';
 
 /** ListUsers returns at most this many users a call. */
@@ -55,18 +57,28 @@ export class CognitoDirectory {
     private readonly recentReads: RecentAccounts,
   ) {}
 
-  /** One page of at most `limit` (≤ 60) users; `token` continues an earlier page of the same query. */
+  /**
+   * One page of at most `limit` (≤ 60) users; `token` continues an earlier page of the same query.
+   * A token Cognito cannot read (garbage, forged, or another query's) is InvalidCursorError.
+   */
   async listPage(query: DirectoryQuery, limit: number, token?: string): Promise<DirectoryPage> {
-    const page = await this.cognito.call((c) =>
-      c.send(
-        new ListUsersCommand({
-          UserPoolId: this.cognito.userPoolId,
-          Filter: listFilter(query),
-          Limit: Math.min(limit, MAX_PAGE_SIZE),
-          PaginationToken: token,
-        }),
-      ),
-    );
+    const filter = listFilter(query);
+    const page = await this.cognito
+      .call((c) =>
+        c.send(
+          new ListUsersCommand({
+            UserPoolId: this.cognito.userPoolId,
+            Filter: filter,
+            Limit: Math.min(limit, MAX_PAGE_SIZE),
+            PaginationToken: token,
+          }),
+        ),
+      )
+      .catch((error: unknown) => {
+        throw token !== undefined && isRefusedParameter(error)
+          ? new InvalidCursorError({ cause: error })
+          : error;
+      });
     return { accounts: (page.Users ?? []).map(toAccount), next: page.PaginationToken || undefined };
   }
 

@@ -1,13 +1,16 @@
 import {
   DomainError,
   EmailTakenError,
+  ForbiddenError,
   IdentityProviderUnavailableError,
   InvalidPasswordError,
   NotAuthorizedError,
+  PasswordResetRequiredError,
+  PasswordReusedError,
   UserNotFoundError,
   UsernameTakenError,
 } from '../common/errors';
-import { toDomainError } from './cognito-errors';
+import { reportAccessDenied, toDomainError } from './cognito-errors';
 
 /** An error shaped like the SDK's service exceptions: a name, a message, maybe a code and an HTTP status. */
 function sdkError(name: string, message = `${name} happened`, extra: Record<string, unknown> = {}): Error {
@@ -17,11 +20,16 @@ function sdkError(name: string, message = `${name} happened`, extra: Record<stri
 const withStatus = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 
 describe('toDomainError', () => {
+  // Every exception of the API reference reachable from what a client sends, for each operation called.
   it.each([
     ['UserNotFoundException', UserNotFoundError, 'USER_NOT_FOUND', 400],
     ['UsernameExistsException', UsernameTakenError, 'USERNAME_TAKEN', 400],
     ['NotAuthorizedException', NotAuthorizedError, 'NOT_AUTHORIZED', 400],
+    ['UserNotConfirmedException', NotAuthorizedError, 'NOT_AUTHORIZED', 400],
     ['AliasExistsException', EmailTakenError, 'EMAIL_TAKEN', 400],
+    ['PasswordHistoryPolicyViolationException', PasswordReusedError, 'INVALID_PASSWORD', 400],
+    ['PasswordResetRequiredException', PasswordResetRequiredError, 'PASSWORD_RESET_REQUIRED', 400],
+    ['ForbiddenException', ForbiddenError, 'FORBIDDEN', 403],
   ] as const)('translates %s', (name, type, code, status) => {
     const original = sdkError(name, 'Cognito internals: pool eu-west-1_X, user 42', withStatus(status));
 
@@ -48,6 +56,13 @@ describe('toDomainError', () => {
     ['LimitExceededException', sdkError('LimitExceededException', 'Limit exceeded', withStatus(400))],
     ['InternalErrorException', sdkError('InternalErrorException', 'Internal error', withStatus(500))],
     ['ThrottlingException', sdkError('ThrottlingException')],
+    [
+      'AccessDeniedException (IAM lacks the action)',
+      sdkError('AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/x is not authorized', {
+        ...withStatus(400),
+        $fault: 'client',
+      }),
+    ],
     ['an unmodelled 500', sdkError('UnknownError', 'oops', withStatus(500))],
     ['an unmodelled 502', sdkError('BadGateway', 'oops', withStatus(502))],
     ['a 503', sdkError('ServiceUnavailable', 'down', withStatus(503))],
@@ -73,9 +88,42 @@ describe('toDomainError', () => {
     expect(toDomainError(original)).toBe(original);
   });
 
+  it('does not let a name inherited from Object pick a translation', () => {
+    const original = sdkError('constructor', 'odd', { ...withStatus(400), $fault: 'client' });
+    expect(toDomainError(original)).toBe(original);
+  });
+
   it('leaves things that are not errors as they are', () => {
     const thrown = { name: 'UserNotFoundException' };
     expect(toDomainError(thrown)).toBe(thrown);
     expect(toDomainError('UserNotFoundException')).toBe('UserNotFoundException');
+  });
+});
+
+describe('reportAccessDenied', () => {
+  const logged = (error: unknown) => {
+    const lines: string[] = [];
+    reportAccessDenied(error, 'AdminUserGlobalSignOut', { error: (line: string) => void lines.push(line) });
+    return lines;
+  };
+
+  it('names the operation and the IAM permission to grant, and nothing of the request', () => {
+    const refused = sdkError(
+      'AccessDeniedException',
+      'User: arn:aws:sts::1:assumed-role/api is not authorized to perform: cognito-idp:AdminUserGlobalSignOut on resource pool for user 5f1e-secret',
+      withStatus(400),
+    );
+
+    const [line, ...more] = logged(refused);
+
+    expect(more).toEqual([]);
+    expect(line).toContain('AdminUserGlobalSignOut');
+    expect(line).toContain('cognito-idp:AdminUserGlobalSignOut');
+    expect(line).not.toContain('5f1e-secret');
+  });
+
+  it('says nothing of other failures', () => {
+    expect(logged(sdkError('TooManyRequestsException'))).toEqual([]);
+    expect(logged('AccessDeniedException')).toEqual([]);
   });
 });

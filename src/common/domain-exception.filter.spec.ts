@@ -1,4 +1,5 @@
 import {
+  type ArgumentsHost,
   BadRequestException,
   ForbiddenException,
   HttpException,
@@ -7,7 +8,6 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/internal';
 import type { FastifyInstance } from 'fastify';
 import { createAdapter } from '../app.setup';
 import { DomainExceptionFilter } from './domain-exception.filter';
@@ -33,6 +33,9 @@ import {
   ForbiddenError,
   NotInvitedError,
   ReauthenticationRequiredError,
+  InvalidCursorError,
+  TokenScopeMissingError,
+  PasswordResetRequiredError,
 } from './errors';
 import { CapturedLogs } from '../../test/support/captured-logs';
 
@@ -50,6 +53,9 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   USERNAME_TAKEN: new UsernameTakenError(),
   NOT_INVITED: new NotInvitedError(),
   REAUTHENTICATION_REQUIRED: new ReauthenticationRequiredError(),
+  INVALID_CURSOR: new InvalidCursorError(),
+  TOKEN_SCOPE_MISSING: new TokenScopeMissingError(),
+  PASSWORD_RESET_REQUIRED: new PasswordResetRequiredError(),
   USER_NOT_FOUND: new UserNotFoundError(),
   NOT_AUTHORIZED: new NotAuthorizedError(),
   FORBIDDEN: new ForbiddenError(),
@@ -82,9 +88,8 @@ describe('DomainExceptionFilter', () => {
     });
     for (const path of ['/boom', '/boom/*']) {
       fastify.all(path, (request, reply) => {
-        const host = new ExecutionContextHost([request, reply]);
-        host.setType('http');
-        filter.catch(toThrow, host);
+        const http = { getRequest: () => request, getResponse: () => reply };
+        filter.catch(toThrow, { switchToHttp: () => http } as unknown as ArgumentsHost);
       });
     }
     await fastify.ready();
@@ -185,6 +190,24 @@ describe('DomainExceptionFilter', () => {
     expect(warnings[0]).not.toContain('hunter2');
     expect(warnings[1]).toContain('IDENTITY_PROVIDER_UNAVAILABLE');
     expect(warnings[1]).toContain('ECONNREFUSED');
+  });
+
+  it('answers an action IAM refused as an outage to retry, logging the exception name only', async () => {
+    const refused = Object.assign(
+      new Error('User: arn:aws:sts::1:assumed-role/api is not authorized, user 5f1e-private'),
+      { name: 'AccessDeniedException', $fault: 'client' },
+    );
+
+    const { status, headers, body } = await answerTo(
+      new IdentityProviderUnavailableError({ cause: refused }),
+    );
+
+    expect({ status, code: body.code }).toEqual({ status: 503, code: 'IDENTITY_PROVIDER_UNAVAILABLE' });
+    expect(Number(headers['retry-after'])).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toContain('arn:aws');
+    const [warning] = logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.text);
+    expect(warning).toContain('AccessDeniedException');
+    expect(warning).not.toContain('5f1e-private');
   });
 
   it('passes a validation error through with its status and every message', async () => {

@@ -8,8 +8,11 @@ export const ERROR_STATUS = {
   INVALID_RESET_LINK: 400,
   INVALID_RESTORE_LINK: 400,
   INVALID_PASSWORD: 400,
+  INVALID_CURSOR: 400,
   UNAUTHENTICATED: 401,
   REAUTHENTICATION_REQUIRED: 401,
+  TOKEN_SCOPE_MISSING: 401,
+  PASSWORD_RESET_REQUIRED: 401,
   NOT_AUTHORIZED: 403,
   FORBIDDEN: 403,
   USER_NOT_FOUND: 404,
@@ -109,6 +112,34 @@ export class InvalidPasswordError extends DomainError {
     super('INVALID_PASSWORD', message, options);
   }
 }
+
+/** The password was used before: the pool's password history refuses it (a weak one is the parent). */
+export class PasswordReusedError extends InvalidPasswordError {
+  constructor(options?: ErrorOptions) {
+    super('This password was used before on this account. Choose one you have not used.', options);
+  }
+}
+
+/** The admin list's `cursor` is not one this service handed out for this query. */
+export class InvalidCursorError extends withMessage(
+  'INVALID_CURSOR',
+  'Invalid cursor: pass the cursor of the previous page of the same query unchanged, or none',
+) {}
+
+/**
+ * The token is valid but lacks the `aws.cognito.signin.user.admin` scope, which Cognito requires to
+ * ask about it (GetUser): signing in again the same way gives the same token, so it is not UNAUTHENTICATED.
+ */
+export class TokenScopeMissingError extends withMessage(
+  'TOKEN_SCOPE_MISSING',
+  'This access token lacks the aws.cognito.signin.user.admin scope needed here: request that scope when signing in',
+) {}
+
+/** Cognito wants the user to reset the password before the account is used (status RESET_REQUIRED). */
+export class PasswordResetRequiredError extends withMessage(
+  'PASSWORD_RESET_REQUIRED',
+  'The password of this account must be reset: ask for a password reset link',
+) {}
 
 /** No usable access token: missing, malformed, expired, or not minted for the frontend client. */
 export class UnauthenticatedError extends DomainError {

@@ -1,4 +1,5 @@
 import type { UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
+import { USER_ADMIN_SCOPE } from '../cognito/scopes.ts';
 import { differs, listDifferences, sorted, type Difference } from './difference.ts';
 import { backendClientDefinition, frontendClientDefinition } from './user-pool.definition.ts';
 
@@ -22,6 +23,26 @@ function attributeAccessDifferences(
     );
   }
   return listDifferences(where, { extra: `may ${verb}`, missing: `cannot ${verb}` }, expected, actual);
+}
+
+/**
+ * With OAuth flows on (a managed login), Cognito puts in a token only the scopes the client allows,
+ * and the write routes ask Cognito about the token (GetUser), which needs USER_ADMIN_SCOPE: the
+ * frontend client's AllowedOAuthScopes as they must be, or nothing when they need no change.
+ */
+export function requiredOAuthScopes(
+  role: ClientRole,
+  client: Pick<UserPoolClientType, 'AllowedOAuthFlowsUserPoolClient' | 'AllowedOAuthScopes'>,
+): Pick<UserPoolClientType, 'AllowedOAuthScopes'> {
+  const scopes = client.AllowedOAuthScopes ?? [];
+  if (
+    role !== 'frontend' ||
+    client.AllowedOAuthFlowsUserPoolClient !== true ||
+    scopes.includes(USER_ADMIN_SCOPE)
+  ) {
+    return {};
+  }
+  return { AllowedOAuthScopes: [...scopes, USER_ADMIN_SCOPE] };
 }
 
 /** One app client; a missing one is created, a secret cannot be removed, the rest one update fixes. */
@@ -60,6 +81,12 @@ export function clientDifferences(role: ClientRole, client: UserPoolClientType |
       'token revocation (EnableTokenRevocation)',
       true,
       client.EnableTokenRevocation ?? false,
+    ),
+    ...differs(
+      where,
+      `has OAuth flows on but does not allow the ${USER_ADMIN_SCOPE} scope its tokens need on write routes (AllowedOAuthScopes)`,
+      sorted(requiredOAuthScopes(role, client).AllowedOAuthScopes ?? client.AllowedOAuthScopes),
+      sorted(client.AllowedOAuthScopes),
     ),
   ];
 }

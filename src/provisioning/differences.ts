@@ -17,7 +17,13 @@ import {
 } from './user-pool.definition.ts';
 
 // Provisioning reads every comparison from here; the clients' and the shared pieces live beside it.
-export { CLIENT_ROLES, CLIENTS, clientDifferences, type ClientRole } from './client-differences.ts';
+export {
+  CLIENT_ROLES,
+  CLIENTS,
+  clientDifferences,
+  requiredOAuthScopes,
+  type ClientRole,
+} from './client-differences.ts';
 export { formatDifference, pick, POOL, remedy, type Difference } from './difference.ts';
 
 /*

@@ -1,8 +1,11 @@
 import {
   CognitoIdentityProviderClient,
+  UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
+  type UpdateUserPoolClientCommandInput,
   type UpdateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { comparePool } from './differences.ts';
 import { cognitoState } from './cognito-shapes.fixture.ts';
 import type { PoolState } from './differences.ts';
 import { provisionPool } from './provision-pool.ts';
@@ -122,6 +125,57 @@ describe('provisionPool updating an existing pool', () => {
       EmailSendingAccount: 'DEVELOPER',
       SourceArn: ses.sourceArn,
       From: ses.from,
+    });
+  });
+
+  describe('the frontend client with OAuth flows on (a managed login)', () => {
+    const withOAuth = (scopes: string[]) => {
+      const state = cognitoState();
+      state.clients.frontend = {
+        ...state.clients.frontend,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: scopes,
+        CallbackURLs: ['https://app.example.com/callback'],
+        SupportedIdentityProviders: ['COGNITO'],
+      };
+      return state;
+    };
+
+    it('--check reports a missing aws.cognito.signin.user.admin scope as something provisioning fixes', () => {
+      expect(comparePool(withOAuth(['openid', 'email']))).toEqual([
+        expect.objectContaining({
+          where: 'frontend client',
+          what: expect.stringContaining('aws.cognito.signin.user.admin') as string,
+          expected: ['aws.cognito.signin.user.admin', 'email', 'openid'],
+          actual: ['email', 'openid'],
+          fixable: true,
+        }),
+      ]);
+      expect(comparePool(withOAuth(['openid', 'aws.cognito.signin.user.admin']))).toEqual([]);
+    });
+
+    it('adds the scope to the ones the client allows, keeping its OAuth settings', async () => {
+      const { client, sent } = fakeCognito(withOAuth(['openid', 'email']));
+
+      const result = await provisionPool(client, { poolName: 'cognito-accounts' });
+
+      expect(result.fixed).toHaveLength(1);
+      const updates = sent.filter((c) => c.name === UpdateUserPoolClientCommand.name);
+      expect(updates).toHaveLength(1);
+      expect(updates[0].input as UpdateUserPoolClientCommandInput).toMatchObject({
+        ClientId: 'frontend0123456789',
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: ['openid', 'email', 'aws.cognito.signin.user.admin'],
+        CallbackURLs: ['https://app.example.com/callback'],
+      });
+    });
+
+    it('asks nothing of a client without OAuth flows', () => {
+      const state = cognitoState();
+      state.clients.frontend = { ...state.clients.frontend, AllowedOAuthScopes: ['openid'] };
+      expect(comparePool(state)).toEqual([]);
     });
   });
 });

@@ -16,6 +16,7 @@ import {
   CLIENT_ROLES,
   CLIENTS,
   clientDifferences,
+  requiredOAuthScopes,
   creationDifferences,
   formatDifference,
   groupDifferences,
@@ -167,6 +168,7 @@ async function upsertClient(
     new UpdateUserPoolClientCommand({
       ...pick(current, CLIENT_UPDATABLE),
       ...pick(design, CLIENT_UPDATABLE),
+      ...requiredOAuthScopes(role, current),
       UserPoolId: userPoolId,
       ClientId: current.ClientId,
     }),

@@ -21,18 +21,23 @@ export const COGNITO_OPERATIONS = [
   'AdminDeleteUser',
   'GetUser',
   'AdminUserGlobalSignOut',
+  'AdminDisableUser',
+  'AdminEnableUser',
 ] as const;
 
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];
 
 /**
  * What the proxy does instead of answering: `throttle` and `error5xx` answer as Cognito does when it
- * throttles or fails; `slow` holds the request for `holdMs`, then forwards it (it reaches Cognito after
+ * throttles or fails; `accessDenied` as AWS does when the caller's IAM policy lacks the action;
+ * `exception` with a client error of Cognito's API reference that moto never gives; `slow` holds the request for `holdMs`, then forwards it (it reaches Cognito after
  * the caller gave up, as over a slow link) or drops it; `drop` closes the connection unanswered.
  */
 export type Fault =
   | { kind: 'throttle' }
   | { kind: 'error5xx' }
+  | { kind: 'accessDenied' }
+  | { kind: 'exception'; type: string }
   | { kind: 'slow'; holdMs: number; then: 'forward' | 'drop' }
   | { kind: 'drop' };
 
@@ -73,6 +78,14 @@ function awsError(res: ServerResponse, status: number, type: string, message: st
     'content-length': Buffer.byteLength(body),
   });
   res.end(body);
+}
+
+/** The Cognito operation a request asks for, from its target header; '' for anything else. */
+function operationOf(req: IncomingMessage): string {
+  const target = req.headers['x-amz-target'];
+  return typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+    ? target.slice(TARGET_PREFIX.length)
+    : '';
 }
 
 class Rule implements FaultRule {
@@ -136,6 +149,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return awsError(res, 400, 'TooManyRequestsException', 'Rate exceeded');
       case 'error5xx':
         return awsError(res, 500, 'InternalErrorException', 'Internal server error (injected)');
+      case 'accessDenied':
+        return awsError(
+          res,
+          400,
+          'AccessDeniedException',
+          `User: arn:aws:sts::123456789012:assumed-role/accounts-api/fn is not authorized to perform: cognito-idp:${operationOf(req)} on resource: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/injected because no identity-based policy allows the cognito-idp:${operationOf(req)} action`,
+        );
+      case 'exception':
+        return awsError(res, 400, fault.type, `${fault.type} (injected)`);
       case 'drop':
         return void req.socket.destroy();
       case 'slow':
@@ -150,11 +172,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     res.on('error', () => undefined);
     buffer(req)
       .then((body) => {
-        const target = req.headers['x-amz-target'];
-        const name =
-          typeof target === 'string' && target.startsWith(TARGET_PREFIX)
-            ? target.slice(TARGET_PREFIX.length)
-            : '';
+        const name = operationOf(req);
         if (name) seen.push(name);
         if (!isOperation(name)) return forward(req, body, res);
         // Every rule for the operation counts the request, so occurrences stay true when rules overlap.

@@ -1,7 +1,12 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../../common/clock';
-import { InvalidPasswordError, InvalidResetLinkError, UserNotFoundError } from '../../common/errors';
+import {
+  InvalidPasswordError,
+  InvalidResetLinkError,
+  PasswordReusedError,
+  UserNotFoundError,
+} from '../../common/errors';
 import { generateSecret } from '../../common/secrets';
 import type { Account } from '../../cognito/account';
 import { CognitoService } from '../../cognito/cognito.service';
@@ -116,7 +121,7 @@ export class PasswordService implements OnModuleInit {
         throw new InvalidResetLinkError();
       }
       await this.cognito.setPassword(username, password).catch((error: unknown) => {
-        if (error instanceof InvalidPasswordError) {
+        if (error instanceof InvalidPasswordError && !(error instanceof PasswordReusedError)) {
           throw new InvalidPasswordError(refusedPasswordMessage(), { cause: error });
         }
         throw error;

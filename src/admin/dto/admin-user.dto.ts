@@ -56,6 +56,7 @@ export class ListUsersQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(4096)
+  @Matches(/^\S+$/, { message: '$property must be the cursor of the previous page, unchanged' })
   cursor?: string;
 
   /** Users per page (1 to 60). */

@@ -2,6 +2,7 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { aliasSignIn } from './cognito-alias.ts';
+import { passwordHistory } from './cognito-history.ts';
 import { CognitoModelValidator, loadCognitoModel } from './cognito-model.ts';
 import { isRecord, send, str, TARGET_PREFIX, type Answer, type Json } from './cognito-wire.ts';
 
@@ -13,6 +14,8 @@ import { isRecord, send, str, TARGET_PREFIX, type Answer, type Json } from './co
  * - `InitiateAuth` / `AdminInitiateAuth` sign in by a verified email alias, as a pool with
  *   `AliasAttributes: ['email']` does.
  * - Optionally, `ListUsers` lags behind writes, as Cognito's eventually consistent search does.
+ * - Optionally, `AdminSetUserPassword` refuses a password of the user's history, as a pool with
+ *   `PasswordHistorySize` does.
  * - Requests are counted per operation (also at `GET /__fidelity/counts`).
  * Everything else goes to moto unchanged, and moto's answers come back as they are.
  */
@@ -24,12 +27,16 @@ export interface CognitoFidelityOptions {
   listUsersLagMs?: number;
   /** The Python whose botocore holds the API model: moto's. Default `$MOTO_PYTHON` or `python3`. */
   python?: string;
+  /** The time in ms that the lag is judged on; a test passes a clock it moves. Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface CognitoFidelity {
   /** Give this to the service (or a fault proxy) as the Cognito endpoint. */
   endpoint: string;
   setListUsersLagMs(ms: number): void;
+  /** How many of a user's last passwords AdminSetUserPassword refuses (0, the default: none). */
+  setPasswordHistorySize(n: number): void;
   /** Requests per Cognito operation since the start or the last `resetCounts()`, refused ones too. */
   counts(): Record<string, number>;
   resetCounts(): void;
@@ -88,10 +95,12 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
   const upstream = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   let lagMs = options.listUsersLagMs ?? 0;
+  const now = options.now ?? Date.now;
   let counts: Record<string, number> = {};
   /** Lower-cased username → when a write naming it last finished. */
   const touched = new Map<string, number>();
   const alias = aliasSignIn(upstream);
+  const history = passwordHistory();
 
   const forward = (
     req: IncomingMessage,
@@ -135,9 +144,9 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
 
   /** Leaves out of a `ListUsers` page the users written within the lag. */
   const lagged = (answer: Answer): Answer => {
-    const now = Date.now();
+    const at = now();
     const users = Array.isArray(answer.body.Users) ? (answer.body.Users as Json[]) : [];
-    const fresh = (u: Json) => now - (touched.get(String(u.Username).toLowerCase()) ?? -Infinity) < lagMs;
+    const fresh = (u: Json) => at - (touched.get(String(u.Username).toLowerCase()) ?? -Infinity) < lagMs;
     return { ...answer, body: { ...answer.body, Users: users.filter((u) => !fresh(u)) } };
   };
 
@@ -179,12 +188,22 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
       if (await alias.signInByAlias(operation, input))
         return forward(req, Buffer.from(JSON.stringify(input)), res);
     }
+    if (operation === 'AdminSetUserPassword' && history.refuses(input)) {
+      const type = 'PasswordHistoryPolicyViolationException';
+      return send(
+        res,
+        400,
+        { __type: type, message: 'The password does not meet the password history policy' },
+        { 'x-amzn-errortype': type },
+      );
+    }
     if (operation === 'ListUsers' && lagMs > 0) return forward(req, body, res, lagged);
     if (operation === 'CreateUserPool') return forward(req, body, res, alias.created(input));
     const written = USER_WRITES.has(operation) ? writtenUser(input)?.toLowerCase() : undefined;
-    if (written) touched.set(written, Date.now());
+    if (written) touched.set(written, now());
     await forward(req, body, res);
-    if (written) touched.set(written, Date.now());
+    if (written) touched.set(written, now());
+    if (operation === 'AdminSetUserPassword' && res.statusCode < 300) history.remember(input);
   };
 
   const server = createServer((req, res) => {
@@ -202,6 +221,7 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
     setListUsersLagMs: (ms) => {
       lagMs = ms;
     },
+    setPasswordHistorySize: (n) => history.setSize(n),
     counts: () => ({ ...counts }),
     resetCounts: () => {
       counts = {};
