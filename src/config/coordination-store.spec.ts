@@ -59,7 +59,7 @@ describe('the coordination store setting', () => {
   it.each([
     ['the SQS engine', SQS, 'QUEUE_ENGINE=sqs'],
     [
-      'the BullMQ engine on a memory store',
+      'the BullMQ engine',
       { QUEUE_ENGINE: 'bullmq', ...REDIS, COORDINATION_STORE: 'memory' },
       'QUEUE_ENGINE=bullmq',
     ],
@@ -71,7 +71,11 @@ describe('the coordination store setting', () => {
       .filter((l) => l.includes('COORDINATION'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(reason);
-    expect(lines[0]).toContain('Set COORDINATION_TABLE (DynamoDB) or REDIS_URL (Redis)');
+    expect(lines[0]).toContain(
+      'COORDINATION_STORE' in variables
+        ? 'Set COORDINATION_STORE to dynamodb (with COORDINATION_TABLE) or redis (with REDIS_URL)'
+        : 'Set COORDINATION_TABLE (DynamoDB) or REDIS_URL (Redis)',
+    );
   });
 
   it('starts where several processes share a store, and on memory as one process', () => {

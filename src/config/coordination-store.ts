@@ -47,9 +47,13 @@ export const SharedWhereSeveralProcesses = () =>
         if (args?.value !== undefined && !(COORDINATION_STORES as readonly unknown[]).includes(args.value)) {
           return `COORDINATION_STORE must be one of ${COORDINATION_STORES.join(', ')}`;
         }
+        const fix =
+          env.COORDINATION_STORE === 'memory'
+            ? 'Set COORDINATION_STORE to dynamodb (with COORDINATION_TABLE) or redis (with REDIS_URL)'
+            : 'Set COORDINATION_TABLE (DynamoDB) or REDIS_URL (Redis)';
         return (
           `COORDINATION_STORE is memory, but several processes serve (${severalProcesses(env)}): ` +
-          'locks, rate limits and sign-outs would not be shared. Set COORDINATION_TABLE (DynamoDB) or REDIS_URL (Redis)'
+          `locks, rate limits and sign-outs would not be shared. ${fix}`
         );
       },
     },

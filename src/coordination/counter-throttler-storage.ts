@@ -5,7 +5,7 @@ import type { CounterStore } from './coordination.types';
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
- * @nestjs/throttler's storage on top of our counters (memory or Redis), with fixed windows: once
+ * @nestjs/throttler's storage on top of our counters (the coordination store), with fixed windows: once
  * over the limit, a key stays blocked until its window ends.
  */
 export class CounterThrottlerStorage implements ThrottlerStorage {
