@@ -76,7 +76,7 @@ const USER = {
   UserStatus: 'CONFIRMED',
 };
 const ADMIN_GET_USER = JSON.stringify(USER);
-/** GetUser (with the access token, asked by the guard on @WriteAccess routes) answers less. */
+/** GetUser (with the access token, asked by AccessGuard on write and admin routes) answers less. */
 const GET_USER = JSON.stringify({ Username: USER.Username, UserAttributes: USER.UserAttributes });
 
 function answer(res: ServerResponse, status: number, contentType: string, body: string): void {
@@ -86,7 +86,7 @@ function answer(res: ServerResponse, status: number, contentType: string, body: 
 
 /**
  * Cognito as far as the guarded routes need it, answering at once: the pool's JWKS, AdminGetUser
- * for the bench user and GetUser for its token (@WriteAccess routes). Anything else is an error, so a route that calls more than
+ * for the bench user and GetUser for its token (write and admin routes). Anything else is an error, so a route that calls more than
  * expected shows up as failed requests rather than as a fast number.
  */
 export async function startFakeCognito(

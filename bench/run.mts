@@ -17,7 +17,7 @@ import {
   type ScenarioRounds,
   type Target,
 } from './report.mts';
-import { killAllServers, startServer, type ServerProcess, type ServerSpec } from './servers.mts';
+import { runBench, startServer, type ServerProcess, type ServerSpec } from './servers.mts';
 import {
   BARE_NEST,
   bareNestSpec,
@@ -53,7 +53,7 @@ const RESULTS = fileURLToPath(new URL('results/', import.meta.url));
  * Cognito calls per step as the service is designed now: signup is a queued job (ListUsers for the
  * address's holders, AdminCreateUser); complete opens the seal (AdminGetUser), checks no other holder
  * (ListUsers), marks the email verified and sets the password last (AdminSetUserPassword); the email
- * change route is @WriteAccess (GetUser with the token) and its job reads the account and the
+ * change route is a write route (GetUser with the token) and its job reads the account and the
  * address's holders; confirm swaps the address (AdminUpdateUserAttributes), cleans up the pending pair
  * (AdminDeleteUserAttributes) and stores the seal of the "this wasn't me" link it mails to the old
  * address (a second AdminUpdateUserAttributes).
@@ -75,7 +75,7 @@ const LABELS = {
   health: 'service: GET /health',
   me: 'service: GET /accounts/me (same token)',
   meFresh: 'service: GET /accounts/me (fresh token per request)',
-  emailInvalid: 'service: POST /accounts/me/email (@WriteAccess), invalid body → 400',
+  emailInvalid: 'service: POST /accounts/me/email (write route), invalid body → 400',
   adminInvalid: 'service: POST /admin/invitations (admin token), invalid body → 400',
 } as const;
 type Id = keyof typeof LABELS;
@@ -338,14 +338,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.once('exit', killAllServers);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllServers();
-    process.exit(130);
-  });
-}
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

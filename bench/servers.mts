@@ -103,3 +103,21 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
     stop: server.stop,
   };
 }
+
+/**
+ * Runs a bench script's `main`: every server it started is killed when the script exits, however it
+ * exits (an error, Ctrl-C, a signal), and a failure sets the exit code.
+ */
+export function runBench(main: () => Promise<void>): void {
+  process.once('exit', killAllServers);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAllServers();
+      process.exit(130);
+    });
+  }
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -69,6 +69,8 @@ export interface ServiceOptions {
   newContainer?: boolean;
   /** More environment (queue engine, quotas...). */
   env?: Record<string, string>;
+  /** Another copy of `dist/` to run (bench/ab.mts), under this name. */
+  build?: { dir: string; name: string };
 }
 
 /**
@@ -79,14 +81,15 @@ export interface ServiceOptions {
 export function serviceSpec(
   cognito: CognitoTarget,
   smtpUrl: string,
-  { compileCache = true, bundled = false, newContainer = false, env = {} }: ServiceOptions = {},
+  { compileCache = true, bundled = false, newContainer = false, env = {}, build }: ServiceOptions = {},
 ): ServerSpec {
-  const name = bundled || newContainer ? SERVICE_BUNDLE : SERVICE;
+  const name = build?.name ?? (bundled || newContainer ? SERVICE_BUNDLE : SERVICE);
+  const dir = build?.dir ?? SERVICE_DIR;
   const script = newContainer
     ? `${NEW_CONTAINER_DIR}/main.mjs`
     : bundled
-      ? `${SERVICE_DIR}/bundle/main.mjs`
-      : `${SERVICE_DIR}/main.js`;
+      ? `${dir}/bundle/main.mjs`
+      : `${dir}/main.js`;
   return {
     name: newContainer ? SERVICE_BUNDLE_NEW_CONTAINER : compileCache ? name : `${name} (compile cache off)`,
     script,

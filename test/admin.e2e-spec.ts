@@ -1,5 +1,6 @@
 import { Clock } from '../src/common/clock';
-import { adminUser, bearer, MovableClock } from './support/admin';
+import { adminUser, bearer } from './support/admin';
+import { ManualClock } from './support/manual-clock';
 import { signInFrontend } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX } from './support/env';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
@@ -11,7 +12,7 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 describe('the admin API: access, invitations and actions on one account', () => {
   let stack: TestStack;
-  const clock = new MovableClock();
+  const clock = new ManualClock();
   let admin: Awaited<ReturnType<typeof adminUser>>;
   let plain: Awaited<ReturnType<typeof activatedUser>>;
 
@@ -21,7 +22,7 @@ describe('the admin API: access, invitations and actions on one account', () => 
     plain = await activatedUser(stack, 'plain@example.test');
   });
   afterAll(() => stack?.close());
-  afterEach(() => (clock.offsetMs = 0));
+  afterEach(() => clock.reset());
 
   const call = (method: 'GET' | 'POST' | 'DELETE', url: string, token?: string, payload?: object | null) =>
     stack.app.inject({ method, url, headers: token ? bearer(token) : {}, payload: payload ?? undefined });

@@ -131,8 +131,9 @@ describe('attacks: hostile input, slow clients, secrets in URLs', () => {
     it('closes every connection that drips its headers within the header timeout', async () => {
       const clients = await Promise.all(Array.from({ length: 10 }, slowClient));
       const lifetimes = await Promise.all(clients.map((client) => client.closed));
-      // 1.5 s header timeout, checked every second: never the minutes a slow client would like.
-      for (const lifetime of lifetimes) expect(lifetime).toBeLessThan(4_000);
+      // 1.5 s header timeout, checked every second: never the minutes a slow client would like (the
+      // bound leaves a busy machine seconds of slack; without the timeout the drip goes on for ever).
+      for (const lifetime of lifetimes) expect(lifetime).toBeLessThan(10_000);
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     });
 
@@ -140,7 +141,8 @@ describe('attacks: hostile input, slow clients, secrets in URLs', () => {
       const held = await Promise.all(Array.from({ length: 12 }, slowClient));
       const over = await Promise.all(Array.from({ length: 3 }, slowClient));
       const overLifetimes = await Promise.all(over.map((client) => client.closed));
-      for (const lifetime of overLifetimes) expect(lifetime).toBeLessThan(1_000);
+      // Cut by the connection limit, before the header timeout (1.5 s at the earliest) could.
+      for (const lifetime of overLifetimes) expect(lifetime).toBeLessThan(1_400);
       await Promise.all(held.map((client) => client.closed));
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     });

@@ -13,6 +13,7 @@ import {
   pressCtrlC,
   screenshot,
   SCREENSHOTS,
+  START_TIMEOUT_MS,
   type Banner,
   type Launch,
 } from './support/browser';
@@ -20,7 +21,8 @@ import {
 /*
  * The embedded default as a person uses it: `npm start` with no Cognito configuration, then a real
  * browser (Debian's Chromium) through the demo pages and the inbox, every self-service step with its
- * unhappy paths, and Swagger UI. Screenshots land in docs/screenshots/ (docs/self-service.md).
+ * unhappy paths, and Swagger UI. Screenshots land in test/artifacts/screenshots/;
+ * `npm run screenshots` refreshes docs/screenshots/ (docs/self-service.md).
  */
 
 const PASSWORD = 'Correct-Horse-9-Battery';
@@ -46,13 +48,13 @@ describe('the embedded default in a browser (npm start, Chromium)', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     launch = npmStart();
     [banner, browser] = await Promise.all([
-      bannerOf(launch, 60_000),
+      bannerOf(launch, START_TIMEOUT_MS),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
     ]);
     // A fresh context is a fresh, empty profile.
     page = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
     page.setDefaultTimeout(10_000);
-  }, 90_000);
+  }, START_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -39,6 +39,12 @@ describe('two instances sharing the DynamoDB coordination store', () => {
   const signup = (app: NestFastifyApplication, email: string, ip: string) =>
     app.inject({ method: 'POST', url: '/accounts/signup', payload: { email }, remoteAddress: ip });
 
+  it('is ready once the table answers, and says which store it checked', async () => {
+    const ready = await apps[0].inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', checks: { cognito: 'ok', dynamodb: 'ok' } });
+  });
+
   it('a burst of signups for one address over both instances makes one account', async () => {
     const email = freshEmail('burst');
     const answers = await Promise.all(

@@ -4,21 +4,8 @@ import { getUserAttributes, listUsersByEmail, signInFrontend } from './support/c
 import { CONFIRMATION_LINK_PREFIX } from './support/env';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
 import { jobsDone } from './support/jobs';
+import { ManualClock } from './support/manual-clock';
 import { startStack, TestStack } from './support/stack';
-
-/** A clock the test moves by hand (the service's one source of time). */
-class ManualClock extends Clock {
-  private offsetMs = 0;
-  override now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advanceHours(hours: number): void {
-    this.offsetMs += hours * 3_600_000;
-  }
-  reset(): void {
-    this.offsetMs = 0;
-  }
-}
 
 describe('self-service email change (moto + real SMTP)', () => {
   let stack: TestStack;

@@ -16,8 +16,8 @@ import {
   mfaDefinition,
   userPoolDefinition,
 } from '../src/provisioning/user-pool.definition';
-import { FIDELITY_COUNTS_PATH, startCognitoFidelity, type CognitoFidelity } from './support/cognito-fidelity';
-import { CognitoModelValidator, loadCognitoModel } from './support/cognito-model';
+import { FIDELITY_COUNTS_PATH, startCognitoFidelity, type CognitoFidelity } from '../tools/cognito-fidelity';
+import { CognitoModelValidator, loadCognitoModel } from '../tools/cognito-model';
 
 import { createPool, jwksUrl, listUsersByEmail, type TestPool } from './support/cognito-pool';
 import { installedMotoPython, startMoto, type MotoServer } from '../tools/moto';
@@ -28,10 +28,16 @@ describe('Cognito fidelity layer (in front of moto)', () => {
   let moto: MotoServer;
   let layer: CognitoFidelity;
   let pool: TestPool;
+  /** The layer's time, moved by the tests: the ListUsers lag is judged on it, not on the machine's. */
+  let clockMs = 0;
 
   beforeAll(async () => {
     moto = await startMoto();
-    layer = await startCognitoFidelity({ target: moto.endpoint, python: installedMotoPython() });
+    layer = await startCognitoFidelity({
+      target: moto.endpoint,
+      python: installedMotoPython(),
+      now: () => clockMs,
+    });
     pool = await createPool(layer.endpoint);
   });
 
@@ -233,12 +239,13 @@ describe('Cognito fidelity layer (in front of moto)', () => {
     await createUser(settled, true);
     layer.setListUsersLagMs(1500);
     // Written before the lag was set, long enough ago: listed.
-    await new Promise((r) => setTimeout(r, 1600));
+    clockMs += 1600;
     expect(await listUsersByEmail(pool, settled)).toHaveLength(1);
     const fresh = `fresh-${randomUUID()}@example.com`;
     const username = await createUser(fresh, true);
+    clockMs += 1499;
     expect(await listUsersByEmail(pool, fresh)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 1600));
+    clockMs += 1;
     expect((await listUsersByEmail(pool, fresh)).map((u) => u.Username)).toEqual([username]);
   });
 

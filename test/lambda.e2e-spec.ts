@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { RetryPolicy } from '../src/jobs/retry-policy';
 import { startMoto, type MotoServer } from '../tools/moto';
 import { createPool, signInFrontend, type TestPool } from './support/cognito-pool';
@@ -9,13 +7,6 @@ import { linkParams, TEST_PASSWORD } from './support/flows';
 import { buildBundle, httpEvent, startLambda, type Bundle, type LambdaContainer } from './support/lambda';
 import { startSmtp, type SmtpSink } from './support/smtp';
 import { createJobQueues, receive, sqsEvent, type JobQueues } from './support/sqs';
-
-/**
- * Signup hands its work to the job queue once the jobs module lands; until then it works inside the
- * request and the queue stays empty. The test of the queued path runs as soon as the module exists.
- */
-const signupIsQueued = existsSync(join(__dirname, '..', 'src', 'jobs', 'jobs.module.ts'));
-const itOnceSignupIsQueued = signupIsQueued ? it : it.skip;
 
 describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, real SMTP)', () => {
   let moto: MotoServer;
@@ -123,7 +114,7 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     expect(bad.statusCode).toBe(400);
   });
 
-  itOnceSignupIsQueued('signup answers before its work: one job on SQS, run by the worker', async () => {
+  it('signup answers before its work: one job on SQS, run by the worker', async () => {
     const email = freshEmail();
     expect((await http('POST', '/accounts/signup', { body: { email } })).statusCode).toBe(202);
     expect(smtp.mailsTo(email)).toHaveLength(0);
@@ -138,7 +129,7 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     expect(await receive(queues.client, queues.queueUrl)).toHaveLength(0);
   });
 
-  itOnceSignupIsQueued('a mail outage in the worker is a batch item failure, retried by SQS', async () => {
+  it('a mail outage in the worker is a batch item failure, retried by SQS', async () => {
     const email = freshEmail();
     await http('POST', '/accounts/signup', { body: { email } });
     smtp.setRejecting(true, 451);

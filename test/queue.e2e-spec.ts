@@ -5,6 +5,7 @@ import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startLatencyProxy, type LatencyProxy } from './support/latency-proxy';
 import { startRedis, type RedisServer } from './support/redis';
 import { startStack, type TestStack } from './support/stack';
+import { until } from './support/until';
 
 /** Signup jobs on BullMQ shared by two instances through a real redis-server. */
 describe('the job queue on Redis (BullMQ), shared by instances', () => {
@@ -36,10 +37,7 @@ describe('the job queue on Redis (BullMQ), shared by instances', () => {
       });
       const email = freshEmail();
       expect((await signup(a.app, email)).statusCode).toBe(202);
-      for (let i = 0; i < 100 && !faults.seen.includes('AdminCreateUser'); i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(faults.seen).toContain('AdminCreateUser');
+      await until('the job reached AdminCreateUser', () => faults?.seen.includes('AdminCreateUser') ?? false);
 
       // A dies: its worker stops without finishing or releasing the job (a crash, not a shutdown).
       const { worker } = a.app.get<JobQueue, { worker: Worker }>(JobQueue);
@@ -69,6 +67,7 @@ describe('the job queue on Redis (BullMQ), shared by instances', () => {
       };
       const [one, two] = [await stack.bootApp({ env }), await stack.bootApp({ env })];
       const emails = Array.from({ length: 8 }, freshEmail);
+      const sent = Date.now();
       await Promise.all(emails.map((email, i) => signup((i % 2 ? one : two).app, email)));
       await Promise.all(emails.map((email) => stack.smtp.waitForMail(email, { timeoutMs: 20_000 })));
 
@@ -76,11 +75,10 @@ describe('the job queue on Redis (BullMQ), shared by instances', () => {
         .filter((call) => call.operation === 'AdminCreateUser')
         .map((call) => call.at);
       expect(creates).toHaveLength(8);
-      // 2 a second, one every 500 ms across both instances: 8 creations take 3.5 s at least.
-      expect(Math.max(...creates) - Math.min(...creates)).toBeGreaterThanOrEqual(3_400);
-      // No second, sliding, holds more than the quota (a little slack for the proxy's own timing).
-      const busiest = Math.max(...creates.map((t) => creates.filter((u) => u >= t && u < t + 950).length));
-      expect(busiest).toBeLessThanOrEqual(2);
+      // One schedule for both instances, a slot every 500 ms: the 8th creation waits for the slot 3.5 s
+      // after the first, however late a busy machine runs any of them (two schedules: 1.5 s). How the
+      // slots are spaced within a second is the unit spec's (cognito-quota.spec.ts), on a moved clock.
+      expect(Math.max(...creates) - sent).toBeGreaterThanOrEqual(3_490);
       await Promise.all([one.app.close(), two.app.close()]);
     } finally {
       await proxy?.close();

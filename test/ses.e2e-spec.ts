@@ -12,6 +12,7 @@ import { DEFAULT_REGION, signInFrontend, TEST_CREDENTIALS } from './support/cogn
 import { ACTIVATION_LINK_PREFIX, TEST_MAIL_FROM } from './support/env';
 import { linkParams, TEST_PASSWORD } from './support/flows';
 import { startStack, type TestStack } from './support/stack';
+import { until } from './support/until';
 
 interface MotoRawMessage {
   id: string;
@@ -143,8 +144,7 @@ describe('mail through SES v2 (moto)', () => {
     expect(res.statusCode).toBe(202);
     const refused = () =>
       logs.text.match(/Job signup \S+ run \d+ failed \(MailUnavailableError/g)?.length ?? 0;
-    for (let i = 0; i < 200 && refused() < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(refused()).toBeGreaterThanOrEqual(2);
+    await until('the job was refused twice', () => refused() >= 2);
     await unverified.close();
   });
 });

@@ -7,6 +7,7 @@ import { jobsDone } from './support/jobs';
 import { startRedis, type RedisServer } from './support/redis';
 import type { ReceivedMail } from './support/smtp';
 import { startStack, TestStack } from './support/stack';
+import { until } from './support/until';
 
 describe('signup and activation (moto + real SMTP)', () => {
   let stack: TestStack;
@@ -244,9 +245,10 @@ describe('signup and activation (moto + real SMTP)', () => {
     const email = freshEmail();
     const accepted = await down.app.inject({ method: 'POST', url: '/accounts/signup', payload: { email } });
     expect(accepted.statusCode).toBe(202);
-    for (let i = 0; i < 100 && (await listUsersByEmail(stack.pool, email)).length === 0; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(
+      'the job created the account',
+      async () => (await listUsersByEmail(stack.pool, email)).length > 0,
+    );
     expect(await listUsersByEmail(stack.pool, email)).toHaveLength(1);
     await down.app.close();
     expect((await signup(email)).statusCode).toBe(202);

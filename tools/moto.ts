@@ -146,7 +146,7 @@ async function motoPython(opts: StartMotoOptions): Promise<string> {
 async function startOnce(port: number, opts: StartMotoOptions): Promise<MotoServer> {
   const python = opts.python ?? defaultPython();
   const endpoint = `http://127.0.0.1:${port}`;
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   let moto: RunningProcess;
   try {
     moto = await startProcess({

@@ -1,13 +1,17 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiErrorResponses } from '../common/api-responses';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { AccountHealthService } from './account-health.service';
-import { AdminOnly } from './admin-only.decorator';
 import { AccountReportDto, RepairKindParamDto, RepairResultDto } from './dto/account-report.dto';
 
 /** Broken account states found by scanning every account, and the repairs that are safe to run. */
-@AdminOnly()
+@ApiTags('admin')
+@Access({ who: 'admin' })
+@RateLimit('admin')
 @Controller('admin')
 export class AccountHealthController {
   constructor(private readonly health: AccountHealthService) {}

@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiErrorResponses } from '../common/api-responses';
-import { AdminOnly } from './admin-only.decorator';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { AdminUsersService } from './admin-users.service';
 import {
   AdminUserDto,
@@ -14,7 +16,9 @@ import {
 } from './dto/admin-user.dto';
 
 /** Operators' account management: invite, list and search, and act on one account. */
-@AdminOnly()
+@ApiTags('admin')
+@Access({ who: 'admin' })
+@RateLimit('admin')
 @Controller('admin')
 export class AdminUsersController {
   constructor(private readonly users: AdminUsersService) {}

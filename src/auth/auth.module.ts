@@ -1,18 +1,28 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CognitoModule } from '../cognito/cognito.module';
-import { AccessTokenGuard } from './access-token.guard';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { AccessGuard } from './access.guard';
+import { AccessTokenCheck } from './access-token.check';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { LiveTokenGuard } from './live-token.guard';
+import { LiveTokenCheck } from './live-token.check';
 import { Revocations } from './revocations';
 import { RouteAccess } from './route-access';
 
 /**
- * Access-token verification and the guards: default deny, and Cognito's word on write routes.
- * AppModule registers both as APP_GUARD, so their order around the rate-limit guard is written in one place.
+ * Who may call what: access-token verification, revocations, and AccessGuard, the one global guard,
+ * which runs every check of a route's @Access() rule and the rate limits in one written order.
  */
 @Module({
-  imports: [CognitoModule],
-  providers: [AccessTokenVerifier, AccessTokenGuard, LiveTokenGuard, RouteAccess, Revocations],
-  exports: [AccessTokenVerifier, AccessTokenGuard, LiveTokenGuard, Revocations],
+  imports: [CognitoModule, RateLimitModule],
+  providers: [
+    AccessTokenVerifier,
+    AccessTokenCheck,
+    LiveTokenCheck,
+    RouteAccess,
+    Revocations,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AccessTokenVerifier, Revocations],
 })
 export class AuthModule {}

@@ -1,10 +1,10 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Principal } from './principal';
-import type { AuthenticatedRequest } from './access-token.guard';
+import type { AuthenticatedRequest } from './access-token.check';
 
-/** The verified principal of the request. Throws on a @Public() route, where there is none. */
+/** The verified principal of the request. Throws on an `@Access({ who: 'anyone' })` route, where there is none. */
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
   const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  if (!principal) throw new Error('@CurrentUser() used on a route the access-token guard did not check');
+  if (!principal) throw new Error('@CurrentUser() used on a route whose @Access() rule needs no token');
   return principal;
 });

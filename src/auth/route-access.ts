@@ -1,36 +1,29 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ACCESS_NEEDS, type AccessNeeds } from './access.decorators';
-import { IS_PUBLIC } from './public.decorator';
-
-/** What a route asks of its caller: nothing (@Public), a valid token, or more (@WriteAccess). */
-export interface RouteAccessPolicy {
-  isPublic: boolean;
-  needs?: AccessNeeds;
-}
+import { ACCESS_RULE, type AccessRule } from './access.decorator';
 
 /**
- * Each route's @Public() and @WriteAccess() metadata, read once per handler and shared by the access
- * guards: metadata is fixed at boot, and reflector look-ups on every request were a measurable share
- * of a cheap route's CPU.
+ * Each route's @Access() rule, read once per handler: metadata is fixed at boot, and reflector
+ * look-ups on every request were a measurable share of a cheap route's CPU. Undefined for a route
+ * that declares none.
  */
 @Injectable()
 export class RouteAccess {
-  private readonly routes = new WeakMap<object, RouteAccessPolicy>();
+  private readonly routes = new WeakMap<object, AccessRule | null>();
 
   constructor(private readonly reflector: Reflector) {}
 
-  of(context: ExecutionContext): RouteAccessPolicy {
+  of(context: ExecutionContext): AccessRule | undefined {
     const handler = context.getHandler();
-    let route = this.routes.get(handler);
-    if (!route) {
-      const targets = [handler, context.getClass()];
-      route = {
-        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true,
-        needs: this.reflector.getAllAndOverride<AccessNeeds | undefined>(ACCESS_NEEDS, targets),
-      };
-      this.routes.set(handler, route);
+    let rule = this.routes.get(handler);
+    if (rule === undefined) {
+      rule =
+        this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
+          handler,
+          context.getClass(),
+        ]) ?? null;
+      this.routes.set(handler, rule);
     }
-    return route;
+    return rule ?? undefined;
   }
 }

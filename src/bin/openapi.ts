@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppModule } from '../app.module';
 import { APP_OPTIONS, buildOpenApiDocument, createAdapter } from '../app.setup';
@@ -23,7 +23,11 @@ async function main(): Promise<void> {
     logger: ['error'],
   });
   const document = buildOpenApiDocument(app);
-  const target = resolve(__dirname, '..', '..', 'openapi.json');
+  // The document's version is the package's: one place to bump it.
+  const root = resolve(__dirname, '..', '..');
+  const { version } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string };
+  document.info.version = version;
+  const target = resolve(root, 'openapi.json');
   writeFileSync(target, `${JSON.stringify(sortKeys(document), null, 2)}\n`);
   await app.close();
   console.log(`Wrote ${target}`);

@@ -22,32 +22,34 @@ describe('CognitoQuota', () => {
   });
 
   it('spaces calls so that no second, sliding, holds more than the quota less the margin', async () => {
-    const store = new MemoryCounterStore();
-    // The slots as booked (when each call may go), not when a busy machine's timers happened to fire.
-    const slots: number[] = [];
-    const reserve = store.reserveSlot.bind(store);
-    store.reserveSlot = async (key, intervalMs) => {
-      const wait = await reserve(key, intervalMs);
-      slots.push(Date.now() + wait);
-      return wait;
-    };
-    const quota = new CognitoQuota(
-      store,
-      { limits: { ...QUOTA_CATEGORIES, UserList: 10 }, margin: 0.2, maxWaitMs: 5_000 },
-      () => Promise.resolve(),
-    );
-    expect(quota.allowed('UserList')).toBe(8);
-    await Promise.all(Array.from({ length: 12 }, () => quota.acquire('ListUsersCommand')));
-    // 12 calls at 8 a second: the last slot 11 intervals of 125 ms after the first.
-    expect(Math.max(...slots) - Math.min(...slots)).toBeGreaterThanOrEqual(11 * 125 - 5);
-    const busiest = Math.max(...slots.map((t) => slots.filter((u) => u >= t && u < t + 1_000).length));
-    expect(busiest).toBeLessThanOrEqual(8);
-    // Calls outside any category book nothing, and an idle category answers at once.
-    const booked = slots.length;
-    await quota.acquire('DescribeUserPoolCommand');
-    expect(slots).toHaveLength(booked);
-    await quota.acquire('AdminCreateUserCommand');
-    expect(slots.at(-1)! - Date.now()).toBeLessThanOrEqual(0);
+    // Jest's clock, moved by the test: each call resumes exactly at its booked slot, whatever the load.
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    try {
+      const quota = new CognitoQuota(new MemoryCounterStore(), {
+        limits: { ...QUOTA_CATEGORIES, UserList: 10 },
+        margin: 0.2,
+        maxWaitMs: 5_000,
+      });
+      expect(quota.allowed('UserList')).toBe(8);
+      const start = Date.now();
+      const resumed: number[] = [];
+      const calls = Array.from({ length: 12 }, () =>
+        quota.acquire('ListUsersCommand').then(() => resumed.push(Date.now() - start)),
+      );
+      await jest.advanceTimersByTimeAsync(999);
+      expect(resumed).toHaveLength(8);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await Promise.all(calls);
+      // 12 calls at 8 a second: one slot every 125 ms, the first at once.
+      expect(resumed).toEqual(Array.from({ length: 12 }, (_, i) => i * 125));
+      const busiest = Math.max(...resumed.map((t) => resumed.filter((u) => u >= t && u < t + 1_000).length));
+      expect(busiest).toBe(8);
+      // Calls outside any category, and an idle category, go at once: no timer needs to fire.
+      await quota.acquire('DescribeUserPoolCommand');
+      await quota.acquire('AdminCreateUserCommand');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('fails as an outage when no room comes within the longest wait', async () => {

@@ -1,4 +1,5 @@
 import {
+  type ArgumentsHost,
   BadRequestException,
   ForbiddenException,
   HttpException,
@@ -7,7 +8,6 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/internal';
 import type { FastifyInstance } from 'fastify';
 import { createAdapter } from '../app.setup';
 import { DomainExceptionFilter } from './domain-exception.filter';
@@ -88,9 +88,8 @@ describe('DomainExceptionFilter', () => {
     });
     for (const path of ['/boom', '/boom/*']) {
       fastify.all(path, (request, reply) => {
-        const host = new ExecutionContextHost([request, reply]);
-        host.setType('http');
-        filter.catch(toThrow, host);
+        const http = { getRequest: () => request, getResponse: () => reply };
+        filter.catch(toThrow, { switchToHttp: () => http } as unknown as ArgumentsHost);
       });
     }
     await fastify.ready();

@@ -1,6 +1,7 @@
 import type { ArgumentMetadata, ExecutionContext, PipeTransform, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+// Nest's own entry for its sibling packages, not its public API: this file is the only one that reads
+// it, and route-arguments.spec.ts fails if Nest changes how it keeps a handler's arguments.
+import { ROUTE_ARGS_METADATA, RouteParamtypes } from '@nestjs/common/internal';
 
 /** The parts of a request a handler's @Body(), @Query() and @Param() read. */
 interface RequestParts {
@@ -25,6 +26,10 @@ const READERS: Partial<Record<RouteParamtypes, [ArgumentMetadata['type'], keyof 
  * as the handler's parameters declare them (their DTO classes, from Nest's route metadata): for a
  * guard that must refuse a malformed request before doing anything costly. Nothing is changed; the
  * pipes run again when Nest calls the handler.
+ *
+ * Nest offers no public way to read a handler's declared arguments, so this reads its route metadata
+ * (an internal). Kept because the alternative costs far more: without it a malformed request to a
+ * write route is refused only after a Cognito GetUser (bench/README.md, "Framework internals").
  */
 export class RouteArguments {
   private readonly routes = new WeakMap<object, Argument[]>();

@@ -1,21 +1,28 @@
 import helmet, { type HelmetOptions } from 'helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 
 /**
- * The headers helmet would set with these options, computed once: helmet stays the source of truth
- * for the values, and a request pays for one `reply.headers()` instead of helmet's dozen hooks.
+ * The headers helmet sets with these options, computed once at boot: helmet stays the source of
+ * truth for the values, and a request pays for one `reply.headers()` instead of helmet's dozen hooks.
+ * Helmet runs as its documentation shows it without Express (an `http.IncomingMessage`, an
+ * `http.ServerResponse` and a callback); the response is never sent.
  */
 export function helmetHeaders(options: HelmetOptions): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const response = {
-    setHeader: (name: string, value: unknown) => {
-      headers[name.toLowerCase()] = String(value);
-    },
-    removeHeader: (name: string) => {
-      delete headers[name.toLowerCase()];
-    },
-  };
-  helmet(options)({} as never, response as never, () => undefined);
-  return headers;
+  const socket = new Socket();
+  const response = new ServerResponse(new IncomingMessage(socket));
+  const outcome: { done: boolean; error?: unknown } = { done: false };
+  helmet(options)(response.req, response, (error?: unknown) => {
+    Object.assign(outcome, { done: true, error });
+  });
+  socket.destroy();
+  if (!outcome.done) {
+    throw new Error('helmet did not finish synchronously: its headers cannot be computed at boot');
+  }
+  if (outcome.error) throw new Error('helmet refused these options', { cause: outcome.error });
+  return Object.fromEntries(
+    Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]),
+  );
 }
 
 /**

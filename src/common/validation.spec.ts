@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import {
@@ -84,5 +85,18 @@ describe('validationFailure', () => {
 
   it('keeps the usual messages of known fields as they are', async () => {
     expect(await messagesFor({ email: 'nope' })).toContain('email must be an email');
+  });
+
+  it('is Nest’s own 400, built without a stack trace, and leaves other errors’ traces alone', async () => {
+    const errors = await validate(plainToInstance(TwoFields, { email: 'nope' }));
+    const limit = Error.stackTraceLimit;
+    const exception = validationFailure(errors);
+    expect(exception).toBeInstanceOf(BadRequestException);
+    expect(exception.getStatus()).toBe(400);
+    expect(exception.getResponse()).toMatchObject({ error: 'Bad Request', statusCode: 400 });
+    expect((exception.getResponse() as { message: string[] }).message).toContain('email must be an email');
+    expect(exception.stack).not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('other').stack).toMatch(/\n\s+at /);
   });
 });

@@ -1,6 +1,8 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type { CounterStore } from './coordination.types';
+
+/** The throttler's record type: not exported from the package's entry, so taken from its interface. */
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
  * @nestjs/throttler's storage on top of our counters (memory or Redis), with fixed windows: once

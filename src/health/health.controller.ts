@@ -1,12 +1,12 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
+import { Access } from '../auth/access.decorator';
 import { HealthResponseDto, ReadinessResponseDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
-@Public()
+@Access({ who: 'anyone' })
 @Controller('health')
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}

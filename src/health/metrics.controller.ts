@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, NotFoundException, Optional, Res } fro
 import type { ConfigType } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
+import { Access } from '../auth/access.decorator';
 import { operationsConfig } from '../config/configuration';
 import { Metrics } from '../metrics/metrics';
 
@@ -12,7 +12,7 @@ import { Metrics } from '../metrics/metrics';
  * /health: restrict it at the load balancer, or use METRICS_PORT on a port only the scraper reaches.
  */
 @ApiExcludeController()
-@Public()
+@Access({ who: 'anyone' })
 @Controller('metrics')
 export class MetricsController {
   private readonly served: boolean;

@@ -7,16 +7,23 @@ import { rateLimitConfig } from '../config/configuration';
 import { Metrics } from '../metrics/metrics';
 import { kindOf } from './throttlers';
 
-/** The throttler, answering through our error body with a plain `Retry-After`. */
+/**
+ * The throttler, answering through our error body with a plain `Retry-After`. Run by AuthModule's
+ * AccessGuard, after the token's checks, so the per-user limits know the user.
+ */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>;
   @Optional() @Inject(Metrics) private readonly metrics?: Metrics | null;
 
-  /** Routes without a limit (health, reads) skip the throttlers' per-request work altogether. */
+  /** Whether the route has limits (health and reads have none) and limits are on. */
+  applies(context: ExecutionContext): boolean {
+    return this.config.enabled && kindOf(context) !== undefined;
+  }
+
+  /** Routes without a limit skip the throttlers' per-request work altogether. */
   override canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.config.enabled || kindOf(context) === undefined) return Promise.resolve(true);
-    return super.canActivate(context);
+    return this.applies(context) ? super.canActivate(context) : Promise.resolve(true);
   }
 
   protected override throwThrottlingException(

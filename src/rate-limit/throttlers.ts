@@ -1,15 +1,16 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { ThrottlerModuleOptions, ThrottlerOptions } from '@nestjs/throttler';
-import type { AuthenticatedRequest } from '../auth/access-token.guard';
 import type { rateLimitConfig } from '../config/configuration';
 import { CounterThrottlerStorage } from '../coordination/counter-throttler-storage';
 import type { CounterStore } from '../coordination/coordination.types';
 import { clientKey } from './client-address';
 import { RATE_LIMIT_KIND, RateLimitKind } from './rate-limit.decorator';
 
-interface LimitedRequest extends AuthenticatedRequest {
+/** The request as the access checks leave it: `principal` is set once the token was verified. */
+interface LimitedRequest {
   ip: string;
+  principal?: { sub: string };
 }
 
 const MINUTE = 60_000;

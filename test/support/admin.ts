@@ -1,5 +1,4 @@
 import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { Clock } from '../../src/common/clock';
 import { signInFrontend } from './cognito-pool';
 import { activatedUser } from './flows';
 import type { TestStack } from './stack';
@@ -16,15 +15,6 @@ export async function adminUser(stack: TestStack, email: string) {
   );
   const tokens = await signInFrontend(stack.pool, user.username, user.password);
   return { ...user, accessToken: tokens.AccessToken ?? '' };
-}
-
-/** The service's clock, moved by a test: time passes without waiting. */
-export class MovableClock extends Clock {
-  offsetMs = 0;
-
-  override now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

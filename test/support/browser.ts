@@ -1,9 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
-/** Where the browser tests save their screenshots: the docs show them. */
-export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+/**
+ * Where the browser tests save their screenshots: test/artifacts/screenshots (git-ignored), so that
+ * `npm test` leaves the tree as it was; `npm run screenshots` points SCREENSHOTS_DIR at
+ * docs/screenshots to refresh the ones the docs show.
+ */
+export const SCREENSHOTS = resolve(
+  __dirname,
+  '..',
+  '..',
+  process.env.SCREENSHOTS_DIR ?? join('test', 'artifacts', 'screenshots'),
+);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -41,6 +50,9 @@ export function npmStart(): Launch {
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
   return { npm, output: () => output, exited };
 }
+
+/** How long `npm start` (a build, then moto, maildev and the service) may take on a busy machine. */
+export const START_TIMEOUT_MS = 150_000;
 
 /** The banner's URLs, once it is printed. */
 export async function bannerOf(launch: Launch, timeoutMs: number): Promise<Banner> {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { startMoto, type MotoServer } from '../../tools/moto';
 import { functionPolicy } from './aws-iam';
 import { createPool, DEFAULT_REGION, jwksUrl, TEST_CREDENTIALS, type TestPool } from './cognito-pool';
-import { startCognitoFidelity, type CognitoFidelity } from './cognito-fidelity';
+import { startCognitoFidelity, type CognitoFidelity } from '../../tools/cognito-fidelity';
 import {
   ACTIVATION_LINK_PREFIX,
   CONFIRMATION_LINK_PREFIX,

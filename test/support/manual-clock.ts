@@ -1,6 +1,6 @@
 import { Clock } from '../../src/common/clock';
 
-/** A clock the test moves by hand (the service's one source of time). */
+/** The service's one source of time, moved by the test: time passes without waiting. */
 export class ManualClock extends Clock {
   private offsetMs = 0;
   override now(): Date {
@@ -8,6 +8,9 @@ export class ManualClock extends Clock {
   }
   advanceMinutes(minutes: number): void {
     this.offsetMs += minutes * 60_000;
+  }
+  advanceHours(hours: number): void {
+    this.advanceMinutes(hours * 60);
   }
   reset(): void {
     this.offsetMs = 0;

@@ -6,7 +6,7 @@ import type * as AppSetupFile from '../../src/app.setup';
 import type * as ConfigurationFile from '../../src/config/configuration';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
-import { startCognitoFidelity, type CognitoFidelity } from './cognito-fidelity';
+import { startCognitoFidelity, type CognitoFidelity } from '../../tools/cognito-fidelity';
 import { createPool, TestPool } from './cognito-pool';
 import { applyEnv, testEnv } from './env';
 import { installedMotoPython, startMoto, MotoServer } from '../../tools/moto';

@@ -1,10 +1,8 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { WriteAccess } from '../../auth/access.decorators';
-import { Authenticated } from '../../auth/authenticated.decorator';
+import { Access } from '../../auth/access.decorator';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import type { Principal } from '../../auth/principal';
-import { Public } from '../../auth/public.decorator';
 import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
@@ -23,11 +21,10 @@ export class EmailChangeController {
    * replaces an earlier one (whose link stops working). 409 when an account already uses the address.
    */
   @Post('me/email')
-  @Authenticated()
-  @WriteAccess({ recentSignIn: true })
+  @Access({ who: 'signed-in', write: true, recentSignIn: true })
   @RateLimit('write')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiErrorResponses(400, 409, 413, 503)
+  @ApiErrorResponses(400, 409, 413)
   requestEmailChange(
     @CurrentUser() user: Principal,
     @Body() body: UpdateEmailDto,
@@ -41,7 +38,7 @@ export class EmailChangeController {
    * INVALID_CONFIRMATION_LINK; 409 when another account took the address meanwhile.
    */
   @Post('email/confirm')
-  @Public()
+  @Access({ who: 'anyone' })
   @RateLimit('public')
   @HttpCode(HttpStatus.OK)
   @ApiErrorResponses(400, 409, 413, 503)
@@ -51,11 +48,9 @@ export class EmailChangeController {
 
   /** Cancel a pending email change; its link stops working. Succeeds when nothing is pending too. */
   @Delete('me/email')
-  @Authenticated()
-  @WriteAccess()
+  @Access({ who: 'signed-in', write: true })
   @RateLimit('write')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(503)
   cancelEmailChange(@CurrentUser() user: Principal): Promise<void> {
     return this.emailChanges.cancelEmailChange(user.username);
   }

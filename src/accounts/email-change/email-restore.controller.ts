@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/public.decorator';
+import { Access } from '../../auth/access.decorator';
 import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { RestoreEmailDto, RestoreEmailResponseDto } from './dto/email-restore.dto';
@@ -18,7 +18,7 @@ export class EmailRestoreController {
    * address meanwhile.
    */
   @Post('email/restore')
-  @Public()
+  @Access({ who: 'anyone' })
   @RateLimit('public')
   @HttpCode(HttpStatus.OK)
   @ApiErrorResponses(400, 409, 413, 503)

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/public.decorator';
+import { Access } from '../../auth/access.decorator';
 import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
@@ -9,7 +9,7 @@ import { PasswordService } from './password.service';
 
 /** Forgotten passwords, on the service's own mails (Cognito's ForgotPassword keeps working too). */
 @ApiTags('password')
-@Public()
+@Access({ who: 'anyone' })
 @RateLimit('public')
 @Controller('accounts/password')
 export class PasswordController {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../../auth/authenticated.decorator';
+import { Access } from '../../auth/access.decorator';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import type { Principal } from '../../auth/principal';
 import { ProfileDto } from './dto/profile.dto';
@@ -8,7 +8,7 @@ import { ProfileService } from './profile.service';
 
 /** The signed-in user's own account (frontend-client access token required). */
 @ApiTags('me')
-@Authenticated()
+@Access({ who: 'signed-in' })
 @Controller('accounts/me')
 export class ProfileController {
   constructor(private readonly profiles: ProfileService) {}

@@ -1,16 +1,13 @@
 import { Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { WriteAccess } from '../../auth/access.decorators';
-import { Authenticated } from '../../auth/authenticated.decorator';
+import { Access } from '../../auth/access.decorator';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import type { Principal } from '../../auth/principal';
-import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { SessionsService } from './sessions.service';
 
 /** Ending the signed-in user's sessions, or the account itself. */
 @ApiTags('me')
-@Authenticated()
 @RateLimit('write')
 @Controller('accounts/me')
 export class SessionsController {
@@ -22,9 +19,8 @@ export class SessionsController {
    * address. The token used for this call is refused afterwards too: sign in again.
    */
   @Post('sessions/revoke')
-  @WriteAccess()
+  @Access({ who: 'signed-in', write: true })
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(503)
   revokeSessions(@CurrentUser() user: Principal): Promise<void> {
     return this.sessions.revokeAll(user.username, user.sub);
   }
@@ -34,9 +30,8 @@ export class SessionsController {
    * REAUTHENTICATION_REQUIRED otherwise: sign in again, then retry). A notice goes to the address.
    */
   @Delete()
-  @WriteAccess({ recentSignIn: true })
+  @Access({ who: 'signed-in', write: true, recentSignIn: true })
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(503)
   deleteAccount(@CurrentUser() user: Principal): Promise<void> {
     return this.sessions.deleteAccount(user.username, user.sub);
   }

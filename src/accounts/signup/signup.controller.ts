@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/public.decorator';
+import { Access } from '../../auth/access.decorator';
 import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
@@ -10,7 +10,7 @@ import { ActivationService } from './activation.service';
 import { SignupService } from './signup.service';
 
 @ApiTags('signup')
-@Public()
+@Access({ who: 'anyone' })
 @RateLimit('public')
 @Controller('accounts')
 export class SignupController {

@@ -1,6 +1,6 @@
 // The account-health report on the admin page, and a button per repair showing what it changed.
 import { element, say, when } from './demo.js';
-import { call, STATE_LABELS, status } from './admin-session.js';
+import { call, STATE_LABELS } from './admin-session.js';
 
 const findings = document.querySelector('#findings');
 
@@ -81,7 +81,7 @@ async function runReport(outcome) {
 }
 
 async function repair(kind) {
-  say(status, '');
+  say('');
   const answer = await call('POST', `/admin/repairs/${kind}`);
   if (!answer.ok) return;
   const { changed, failed } = answer.body;
@@ -106,7 +106,6 @@ async function repair(kind) {
   if (!changed.length && !failed.length)
     outcome.lastChild.replaceWith(element('p', { textContent: 'Nothing.' }));
   say(
-    status,
     failed.length
       ? `The repair changed ${changed.length} account(s); ${failed.length} could not be changed (see below). Try again in a minute.`
       : `The repair changed ${changed.length} account(s). The report below is fresh.`,
@@ -116,11 +115,6 @@ async function repair(kind) {
 }
 
 document.querySelector('#report').addEventListener('click', async () => {
-  say(status, '');
-  await runReport();
-});
-
-document.querySelector('#report').addEventListener('click', async () => {
-  say(status, '');
+  say('');
   await runReport();
 });

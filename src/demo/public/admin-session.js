@@ -1,9 +1,9 @@
-// What every part of the admin page shares: the admin's token, the status line, and calling the API.
-import { api, explain, say } from './demo.js';
+// What every part of the admin page shares: the admin's session, and calling the admin API.
+import { session } from './demo.js';
 
 // The admin's access token, for this tab only (as on the account page). Admin routes also need a
 // recent sign-in: after RECENT_AUTH_MAX_AGE_MINUTES the page asks to sign in again.
-export const TOKEN_KEY = 'cognito-accounts-demo:admin-token';
+const TOKEN_KEY = 'cognito-accounts-demo:admin-token';
 
 /** The admin API's answers in plain words; everything else is demo.js's common wording. */
 const ADMIN_ERRORS = {
@@ -25,24 +25,18 @@ export const STATE_LABELS = {
   disabled: 'disabled',
 };
 
-export const status = document.querySelector('#status');
-const signInForm = document.querySelector('#sign-in');
-const admin = document.querySelector('#admin');
+const signedIn = document.querySelector('#admin');
+let onSignIn = () => Promise.resolve(true);
 
-export const adminToken = () => sessionStorage.getItem(TOKEN_KEY);
-
-export function showSignIn() {
-  sessionStorage.removeItem(TOKEN_KEY);
-  admin.hidden = true;
-  signInForm.hidden = false;
-}
+/** The admin's session in this tab; `afterSignIn` names what the page does once the admin signed in. */
+export const adminSession = session(TOKEN_KEY, signedIn, async () => {
+  if (await onSignIn()) adminSession.show();
+});
+export const afterSignIn = (handler) => (onSignIn = handler);
 
 /** An admin API call; an error is said in plain words, and 401/403 lead back to the sign-in form. */
 export async function call(method, path, body) {
-  const answer = await api(method, path, { body, token: adminToken() });
-  if (!answer.ok) {
-    say(status, explain(answer, ADMIN_ERRORS), { error: true });
-    if (answer.status === 401 || answer.status === 403) showSignIn();
-  }
+  const answer = await adminSession.call(method, path, body, ADMIN_ERRORS);
+  if (answer.status === 401 || answer.status === 403) adminSession.signOut();
   return answer;
 }

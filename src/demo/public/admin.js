@@ -1,8 +1,7 @@
-import { api, element, say, signIn, when } from './demo.js';
-import { adminToken, call, showSignIn, STATE_LABELS, status, TOKEN_KEY } from './admin-session.js';
+import { api, element, onSubmit, say, when } from './demo.js';
+import { adminSession, afterSignIn, call, STATE_LABELS } from './admin-session.js';
 import './admin-report.js';
 
-const signInForm = document.querySelector('#sign-in');
 const admin = document.querySelector('#admin');
 const inviteForm = document.querySelector('#invite');
 const searchForm = document.querySelector('#search');
@@ -62,7 +61,7 @@ function actionsOf(user, cell) {
 }
 
 function confirmDelete(user, cell) {
-  say(status, '');
+  say('');
   cell.replaceChildren(
     element('span', { textContent: `Really delete ${label(user)}? ` }),
     button('Yes, delete it for good', () => act(user, 'delete'), 'danger'),
@@ -115,47 +114,27 @@ async function loadUsers(more = false) {
 
 /** Shows one account as it is now (or drops it when it is gone). */
 async function refreshUser(username) {
-  const answer = await api('GET', `/admin/users/${username}`, { token: adminToken() });
+  const answer = await api('GET', `/admin/users/${username}`, { token: adminSession.token() });
   if (answer.ok) users = users.map((user) => (user.username === username ? answer.body : user));
   else if (answer.status === 404) users = users.filter((user) => user.username !== username);
   renderUsers();
 }
 
 async function act(user, name) {
-  say(status, '');
+  say('');
   const action = ACTIONS[name];
   const answer = await call(action.method, action.path(user.username));
-  if (answer.ok) say(status, action.done(user, answer.body));
+  if (answer.ok) say(action.done(user, answer.body));
   if (!admin.hidden) await refreshUser(user.username);
 }
 
-signInForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  say(status, '');
-  try {
-    const token = await signIn(signInForm.elements.identifier.value, signInForm.elements.password.value);
-    sessionStorage.setItem(TOKEN_KEY, token);
-  } catch (error) {
-    return say(status, error.message, { error: true });
-  }
-  signInForm.elements.password.value = '';
-  if (await loadUsers()) {
-    signInForm.hidden = true;
-    admin.hidden = false;
-  }
-});
+afterSignIn(() => loadUsers());
 
-document.querySelector('#sign-out').addEventListener('click', () => {
-  showSignIn();
-  say(status, 'Signed out on this device.');
-});
-
-searchForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  say(status, '');
+onSubmit(searchForm, async () => {
+  say('');
   const email = searchForm.elements.email.value.trim();
   if (!/^[\x21-\x7e]*$/.test(email))
-    return say(status, 'Search by the beginning of an address, without spaces (for example "jane@").', {
+    return say('Search by the beginning of an address, without spaces (for example "jane@").', {
       error: true,
     });
   query = { email, state: searchForm.elements.state.value, limit: searchForm.elements.limit.value };
@@ -164,13 +143,12 @@ searchForm.addEventListener('submit', async (event) => {
 });
 
 moreButton.addEventListener('click', async () => {
-  say(status, '');
+  say('');
   await loadUsers(true);
 });
 
-inviteForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  say(status, '');
+onSubmit(inviteForm, async () => {
+  say('');
   const email = inviteForm.elements.email.value.trim();
   const answer = await call('POST', '/admin/invitations', {
     email,
@@ -179,7 +157,6 @@ inviteForm.addEventListener('submit', async (event) => {
   if (!answer.ok) return;
   inviteForm.reset();
   say(
-    status,
     `Invitation sent to ${email}: its link works until ${when(answer.body.expiresAt)}. The account is at the top of the list.`,
   );
   users = [
@@ -189,5 +166,5 @@ inviteForm.addEventListener('submit', async (event) => {
   await refreshUser(answer.body.username);
 });
 
-if (adminToken() && (await loadUsers())) admin.hidden = false;
-else signInForm.hidden = false;
+if (adminSession.token() && (await loadUsers())) adminSession.show();
+else adminSession.form.hidden = false;

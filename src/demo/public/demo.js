@@ -1,4 +1,6 @@
-// Shared by the demo pages: calling this service's API and Cognito, and saying what happened in plain words.
+// What every demo page shares: calling this service's API and Cognito, the signed-in session, the
+// page shell (the status line, the footer, forms and buttons that call the API), and saying what
+// happened in plain words. Each page's own script keeps only what is its own.
 
 /** Calls the API on this page's origin; resolves with `{ ok, status, body, retryAfter }`. Never rejects. */
 export async function api(method, path, { body, token } = {}) {
@@ -33,17 +35,17 @@ export async function demoConfig() {
 }
 
 /** The `u` (username) and `t` (token) parameters of a link from a mail. */
-export function linkParameters() {
+function linkParameters() {
   const query = new URLSearchParams(window.location.search);
   return { username: query.get('u') ?? '', token: query.get('t') ?? '' };
 }
 
 /** True when a link from a mail arrived without its parameters, or with them cut short. */
-export function linkLooksIncomplete({ username, token }) {
+function linkLooksIncomplete({ username, token }) {
   return !/^[0-9a-f-]{36}$/i.test(username) || !/^[A-Za-z0-9_-]{16,128}$/.test(token);
 }
 
-export const INCOMPLETE_LINK =
+const INCOMPLETE_LINK =
   'This link is incomplete. Open the whole link from the mail: if your mail app split it over two lines, copy all of it into the address bar.';
 
 const minutes = (seconds) => Math.max(1, Math.ceil(seconds / 60));
@@ -75,10 +77,118 @@ export function explain(answer, links = {}) {
     : 'That did not work. Please check what you entered and try again.';
 }
 
-/** Shows `text` in a status element (`role="status"`), as an error or not; empty text hides it. */
-export function say(element, text, { error = false } = {}) {
-  element.textContent = text;
-  element.classList.toggle('error', error);
+const status = document.querySelector('#status');
+
+/** Shows `text` in the page's status line (`role="status"`), as an error or not; empty text hides it. */
+export function say(text, { error = false } = {}) {
+  status.textContent = text;
+  status.classList.toggle('error', error);
+}
+
+/** Calls the API for a form or a button: a stale message goes first, a failure is said in plain words. */
+export async function send(method, path, body, links) {
+  say('');
+  const answer = await api(method, path, { body });
+  if (!answer.ok) say(explain(answer, links), { error: true });
+  return answer;
+}
+
+/** Runs `handler` when `form` is submitted, instead of the browser's navigation. */
+export function onSubmit(form, handler) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await handler();
+  });
+}
+
+/** A form that posts `{ email }` to `path`, then says `sent(email)`. */
+export function emailForm(form, path, sent) {
+  onSubmit(form, async () => {
+    const email = form.elements.email.value.trim();
+    if ((await send('POST', path, { email })).ok) say(sent(email));
+  });
+}
+
+/** The link's parameters; when they look cut short, hides `control` (the page's form or button) and says so. */
+function linkFromMail(control) {
+  const link = linkParameters();
+  if (linkLooksIncomplete(link)) {
+    control.hidden = true;
+    say(INCOMPLETE_LINK, { error: true });
+  }
+  return link;
+}
+
+/**
+ * A page opened from a mail's link, with a button that posts the link to `path` when pressed (not on
+ * load: mail scanners open links). The button goes once it worked; `then` gets the answer.
+ */
+export function linkButton(button, path, links, then) {
+  const link = linkFromMail(button);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const answer = await send('POST', path, link, links);
+    button.disabled = false;
+    button.hidden = answer.ok;
+    then(answer);
+  });
+}
+
+/**
+ * A page opened from a mail's link, with a form choosing a password: posts the link and the password
+ * to `path`. A refused password leaves the link usable, so the form stays for another try; it goes
+ * once the call worked. `then` gets the answer.
+ */
+export async function passwordLinkForm(form, path, links, then) {
+  await showPasswordRules();
+  const link = linkFromMail(form);
+  onSubmit(form, async () => {
+    const password = form.elements.password.value;
+    const answer = await send('POST', path, { ...link, password }, links);
+    form.hidden = answer.ok;
+    then(answer);
+  });
+}
+
+/**
+ * A signed-in session in this tab: the access token in sessionStorage under `key` (this tab only:
+ * "Sign out" here just forgets it, where a real app would also revoke its refresh token with Cognito's
+ * RevokeToken), the page's `#sign-in` form and `#sign-out` button, and `signedIn`, the part of the page
+ * shown while signed in. `onSignIn` runs once a sign-in gave a token.
+ */
+export function session(key, signedIn, onSignIn) {
+  const form = document.querySelector('#sign-in');
+  const token = () => sessionStorage.getItem(key);
+  const signOut = () => {
+    sessionStorage.removeItem(key);
+    signedIn.hidden = true;
+    form.hidden = false;
+  };
+  const show = () => {
+    form.hidden = true;
+    signedIn.hidden = false;
+  };
+  onSubmit(form, async () => {
+    say('');
+    try {
+      sessionStorage.setItem(key, await signIn(form.elements.identifier.value, form.elements.password.value));
+    } catch (error) {
+      return say(error.message, { error: true });
+    }
+    form.elements.password.value = '';
+    await onSignIn();
+  });
+  document.querySelector('#sign-out').addEventListener('click', () => {
+    signOut();
+    say('Signed out on this device.');
+  });
+  /** An API call with the session's token; a failure is said in plain words (`links`: the page's own). */
+  const call = async (method, path, body, links) => {
+    const answer = await api(method, path, { body, token: token() });
+    if (!answer.ok) say(explain(answer, links), { error: true });
+    return answer;
+  };
+  return { form, token, signOut, show, call };
 }
 
 /** Shows the pool's password rules in every element marked `data-password-rules`. */
@@ -151,3 +261,22 @@ export function when(iso) {
   });
   return `${text} UTC`;
 }
+
+/** The same footer on every page: the way to every other page. */
+const anchor = (href, textContent) => element('a', { href, textContent });
+document.body.append(
+  element(
+    'footer',
+    {},
+    'cognito-accounts demo · ',
+    anchor('./', 'all pages'),
+    ' · ',
+    anchor('signup.html', 'sign up'),
+    ' · ',
+    anchor('account.html', 'sign in'),
+    ' · ',
+    anchor('admin.html', 'admin'),
+    ' · ',
+    anchor('/docs', 'API'),
+  ),
+);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { answers, startProcess } from '../../tools/child-process.ts';
+import { answers, startProcess } from '../child-process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NEST_CLI = 'node_modules/@nestjs/cli/bin/nest.js';

@@ -27,6 +27,8 @@ export interface CognitoFidelityOptions {
   listUsersLagMs?: number;
   /** The Python whose botocore holds the API model: moto's. Default `$MOTO_PYTHON` or `python3`. */
   python?: string;
+  /** The time in ms that the lag is judged on; a test passes a clock it moves. Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface CognitoFidelity {
@@ -93,6 +95,7 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
   const upstream = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   let lagMs = options.listUsersLagMs ?? 0;
+  const now = options.now ?? Date.now;
   let counts: Record<string, number> = {};
   /** Lower-cased username → when a write naming it last finished. */
   const touched = new Map<string, number>();
@@ -141,9 +144,9 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
 
   /** Leaves out of a `ListUsers` page the users written within the lag. */
   const lagged = (answer: Answer): Answer => {
-    const now = Date.now();
+    const at = now();
     const users = Array.isArray(answer.body.Users) ? (answer.body.Users as Json[]) : [];
-    const fresh = (u: Json) => now - (touched.get(String(u.Username).toLowerCase()) ?? -Infinity) < lagMs;
+    const fresh = (u: Json) => at - (touched.get(String(u.Username).toLowerCase()) ?? -Infinity) < lagMs;
     return { ...answer, body: { ...answer.body, Users: users.filter((u) => !fresh(u)) } };
   };
 
@@ -197,9 +200,9 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
     if (operation === 'ListUsers' && lagMs > 0) return forward(req, body, res, lagged);
     if (operation === 'CreateUserPool') return forward(req, body, res, alias.created(input));
     const written = USER_WRITES.has(operation) ? writtenUser(input)?.toLowerCase() : undefined;
-    if (written) touched.set(written, Date.now());
+    if (written) touched.set(written, now());
     await forward(req, body, res);
-    if (written) touched.set(written, Date.now());
+    if (written) touched.set(written, now());
     if (operation === 'AdminSetUserPassword' && res.statusCode < 300) history.remember(input);
   };
 

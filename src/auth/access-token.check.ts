@@ -1,62 +1,51 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import { adminConfig, authConfig } from '../config/configuration';
-import type { AccessNeeds } from './access.decorators';
+import type { AccessRule } from './access.decorator';
 import { AccessTokenVerifier } from './access-token.verifier';
 import type { Principal } from './principal';
 import { assertRecentSignIn } from './recent-sign-in';
 import { Revocations } from './revocations';
 import { assertUserAdminScope } from './token-scope';
-import { RouteAccess } from './route-access';
 
-/** The request as the guard leaves it: `principal` is set on every non-public route. */
+/** The request as AccessGuard leaves it: `principal` is set on every route that needs a token. */
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
 }
 
 /**
- * Default deny: every route needs a valid frontend-client access token unless marked @Public().
- * Failures throw (401 with the reason, 503 when the keys can't be read); nothing answers false.
- * Every route refuses a token issued before its user's sessions were ended (Revocations). The
- * checks of @WriteAccess() that need no network run here too (a recent sign-in, the admin group);
- * asking Cognito about the token is LiveTokenGuard's, after the rate limits.
+ * The checks of a route's rule that need no network: a valid frontend-client access token, not
+ * revoked since (Revocations: every instance refuses a token issued before its user's sessions
+ * ended), a recent sign-in, the admin group, and on routes that ask Cognito the scope GetUser needs. Failures throw (401 with the reason, 403 for a
+ * non-admin, 503 when the keys can't be read); nothing answers false.
  */
 @Injectable()
-export class AccessTokenGuard implements CanActivate {
+export class AccessTokenCheck {
   constructor(
-    private readonly routes: RouteAccess,
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: Revocations,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     @Inject(adminConfig.KEY) private readonly admin: ConfigType<typeof adminConfig>,
   ) {}
 
-  /** Synchronous for public routes: no promise for Nest to await on /health. */
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const { isPublic, needs } = this.routes.of(context);
-    return isPublic || this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>(), needs);
-  }
-
-  private async authenticate(
-    request: AuthenticatedRequest,
-    needs: AccessNeeds | undefined,
-  ): Promise<boolean> {
+  /** Sets `request.principal` once the token passes every local check of `rule`. */
+  async identify(request: AuthenticatedRequest, rule: AccessRule): Promise<void> {
     const principal = await this.verifier.verify(bearerToken(request.headers.authorization));
     if (await this.revocations.isRevoked(principal.sub, principal.issuedAt)) {
       throw new UnauthenticatedError('Access token was revoked: sign in again');
     }
     // Real time, not the service clock: `auth_time` is Cognito's, like the token's own expiry.
-    if (needs?.recentSignIn) assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, new Date());
-    if (needs?.admin && !principal.groups.includes(this.admin.group)) throw new ForbiddenError();
-    if (needs?.live) assertUserAdminScope(principal);
+    if (rule.recentSignIn) assertRecentSignIn(principal, this.config.recentSignInMaxAgeMs, new Date());
+    if (rule.admin && !principal.groups.includes(this.admin.group)) throw new ForbiddenError();
+    // Cognito refuses GetUser for a token without this scope: say so here, before asking it.
+    if (rule.askCognito) assertUserAdminScope(principal);
     request.principal = principal;
-    return true;
   }
 }
 
-/** The access token of a request that passed AccessTokenGuard (it was well-formed there). */
+/** The access token of a request that passed AccessTokenCheck (it was well-formed there). */
 export const accessTokenOf = (request: AuthenticatedRequest): string =>
   bearerToken(request.headers.authorization);
 

@@ -1,9 +1,9 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { MailDev } from 'maildev';
 import { provisionPool } from '../../src/provisioning/provision-pool.ts';
-import { freePort } from '../../tools/child-process.ts';
-import { installedMotoPython, startMoto } from '../../tools/moto.ts';
-import { startCognitoFidelity } from '../support/cognito-fidelity.ts';
+import { freePort } from '../child-process.ts';
+import { installedMotoPython, startMoto } from '../moto.ts';
+import { startCognitoFidelity } from '../cognito-fidelity.ts';
 import { seedLocalAdmin, type LocalAdmin } from './local-admin.mts';
 
 const LOOPBACK = '127.0.0.1';

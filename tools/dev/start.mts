@@ -1,4 +1,4 @@
-import { MotoUnavailableError } from '../../tools/moto.ts';
+import { MotoUnavailableError } from '../moto.ts';
 import { startApi } from './api-process.mts';
 import { startLocalStack, type LocalStack } from './local-stack.mts';
 
@@ -71,7 +71,7 @@ async function runEmbedded(): Promise<void> {
   stops.push(local.stop);
   const api = await startApi(
     { ...withoutAwsSession(process.env), ...local.env },
-    { watch, healthUrl: `${local.apiUrl}/health`, timeoutMs: watch ? 120_000 : 30_000 },
+    { watch, healthUrl: `${local.apiUrl}/health`, timeoutMs: 120_000 },
   );
   stops.push(api.stop);
   void api.exited.then((code) => shutDown(code || 1));
