@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AWS_ACTIONS, type DeployedFunction } from '../src/cognito/aws-actions';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { AWS_ACTIONS, TOKEN_AUTHORIZED_ACTIONS, type DeployedFunction } from '../src/cognito/aws-actions';
 import { functionPolicy, grantsByResource, sortedGrants, type PolicyStatement } from './support/aws-iam';
 import { exampleStack, readTemplate, StackEvaluator } from './support/template';
 
@@ -14,6 +14,34 @@ function documentedPolicy(heading: string): PolicyStatement[] {
   const json = section?.match(/```json\n([\s\S]*?)\n```/)?.[1];
   if (!json) throw new Error(`docs/aws.md has no policy under "#### ${heading}"`);
   return (JSON.parse(json) as { Statement: PolicyStatement[] }).Statement;
+}
+
+/** IAM's service prefix of each AWS SDK client the service uses. */
+const SDK_SERVICES: Record<string, string> = {
+  '@aws-sdk/client-cognito-identity-provider': 'cognito-idp',
+  '@aws-sdk/client-sqs': 'sqs',
+  '@aws-sdk/client-sesv2': 'ses',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
+};
+
+/**
+ * Every SDK command the deployed code names, as an IAM action, with where. Provisioning and the
+ * command-line tools run as the operator, not as a function.
+ */
+function commandsInSource(): { action: string; file: string }[] {
+  const src = join(__dirname, '..', 'src');
+  const files = (readdirSync(src, { recursive: true }) as string[]).filter(
+    (file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && !/^(provisioning|bin)\//.test(file),
+  );
+  return files.flatMap((file) => {
+    const code = readFileSync(join(src, file), 'utf8');
+    const [client, service] = Object.entries(SDK_SERVICES).find(([name]) => code.includes(`'${name}'`)) ?? [];
+    if (!client || !service) return [];
+    return [...code.matchAll(/\b([A-Z]\w+)Command\b/g)].map(([, name]) => ({
+      action: `${service}:${name}`,
+      file: relative(src, join(src, file)),
+    }));
+  });
 }
 
 const functions = Object.keys(LOGICAL_IDS) as DeployedFunction[];
@@ -30,6 +58,23 @@ describe('IAM from the code: each function is granted exactly what it calls', ()
     ['worker', 'Worker function'],
   ] as const)('docs/aws.md shows the %s function exactly its list', (fn, heading) => {
     expect(grantsByResource(documentedPolicy(heading))).toEqual(sortedGrants(AWS_ACTIONS[fn]));
+  });
+
+  it('lists every AWS SDK command the deployed code sends (a new one must be added to the list)', () => {
+    const listed = new Set<string>([
+      ...Object.values(AWS_ACTIONS).flatMap((grants) => Object.values(grants).flat()),
+      ...TOKEN_AUTHORIZED_ACTIONS,
+    ]);
+    const found = commandsInSource();
+    expect(found.map(({ action }) => action)).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:AdminUserGlobalSignOut',
+        'sqs:SendMessage',
+        'dynamodb:UpdateItem',
+        'ses:SendEmail',
+      ]),
+    );
+    expect(found.filter(({ action }) => !listed.has(action))).toEqual([]);
   });
 
   it('drops the table, its variable and its statement when the store is Redis', () => {

@@ -51,7 +51,10 @@ export function isAllowed(statements: PolicyStatement[], action: string, resourc
   );
 }
 
-/** Which of the deployment's resources an ARN is. */
+/**
+ * Which of the deployment's resources an ARN is. CloudFormation names what it makes
+ * `<stack>-<logical id>-<suffix>`, so a queue's name says which of the template's queues it is.
+ */
 export function resourceKind(arn: string): AwsResource {
   if (/^arn:aws:cognito-idp:[\w-]+:\d{12}:userpool\/[\w-]+_\w+$/.test(arn)) return 'userPool';
   if (/^arn:aws:ses:[\w-]+:\d{12}:(identity|configuration-set)\/.+$/.test(arn)) return 'mail';
