@@ -89,7 +89,7 @@ export const coordinationConfig = slice('coordination', (e) => ({
   lockLeaseMs: e.LOCK_LEASE_MS,
 }));
 
-/** What the access-token guard asks of a sign-in beyond a valid token. */
+/** What AccessGuard asks of a sign-in beyond a valid token (`@Access({ recentSignIn })`). */
 export const authConfig = slice('auth', (e) => ({
   recentSignInMaxAgeMs: e.RECENT_AUTH_MAX_AGE_MINUTES * 60_000,
 }));
