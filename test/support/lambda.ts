@@ -61,9 +61,12 @@ export async function startLambda(bundleDir: string, env: Record<string, string>
     process.stderr.write(chunk);
     stderr = (stderr + chunk.toString()).slice(-2_000);
   });
-  child.once('exit', (code) => {
-    for (const call of pending.values())
-      call.reject(new Error(`the Lambda host exited with ${code}: ${stderr}`));
+  // 'close', not 'exit': by then the host's stderr has been read to the end, so its last words are in
+  // the error. A call sent to a host that is already gone is refused with the same words.
+  let gone: Error | undefined;
+  child.once('close', (code) => {
+    gone = new Error(`the Lambda host exited with ${code}: ${stderr}`);
+    for (const call of pending.values()) call.reject(gone);
     pending.clear();
   });
   const names = await new Promise<string[]>((resolveReady, reject) => {
@@ -83,9 +86,12 @@ export async function startLambda(bundleDir: string, env: Record<string, string>
   });
   const invoke = (fn: string, event: unknown) =>
     new Promise((resolveCall, reject) => {
+      if (gone) return reject(gone);
       const id = ++next;
       pending.set(id, { resolve: resolveCall, reject });
-      child.send({ id, fn, event });
+      // A host that exits while the message is on its way fails the send (EPIPE); 'close' then
+      // rejects the pending call with the host's own message.
+      child.send({ id, fn, event }, () => undefined);
     });
   return {
     exports: names,
