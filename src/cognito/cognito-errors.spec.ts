@@ -7,6 +7,7 @@ import {
   NotAuthorizedError,
   PasswordResetRequiredError,
   PasswordReusedError,
+  StoreUnavailableError,
   UserNotFoundError,
   UsernameTakenError,
 } from '../common/errors';
@@ -91,6 +92,11 @@ describe('toDomainError', () => {
   it('does not let a name inherited from Object pick a translation', () => {
     const original = sdkError('constructor', 'odd', { ...withStatus(400), $fault: 'client' });
     expect(toDomainError(original)).toBe(original);
+  });
+
+  it("passes our own errors through with their reason (the lock's fence raises one before a call)", () => {
+    const lost = new StoreUnavailableError();
+    expect(toDomainError(lost)).toBe(lost);
   });
 
   it('leaves things that are not errors as they are', () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import {
+  DomainError,
   EmailTakenError,
   ForbiddenError,
   IdentityProviderUnavailableError,
@@ -70,6 +71,8 @@ export const isRefusedParameter = (error: unknown): boolean =>
 /** Translates an SDK failure into a domain error at this boundary, by the exception's name. */
 export function toDomainError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
+  // Raised on our side before the call went out (the lock's fence): it already says what happened.
+  if (error instanceof DomainError) return error;
   const name = error.name;
   const code = (error as { code?: string }).code;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
