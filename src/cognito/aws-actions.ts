@@ -39,6 +39,7 @@ export const AWS_ACTIONS: Record<DeployedFunction, Partial<Record<AwsResource, r
       'cognito-idp:AdminDeleteUser',
       'cognito-idp:AdminDisableUser',
       'cognito-idp:AdminEnableUser',
+      'cognito-idp:AdminSetUserMFAPreference',
       'cognito-idp:AdminUserGlobalSignOut',
     ],
     mail: MAIL_ACTIONS,

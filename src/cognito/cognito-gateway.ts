@@ -121,6 +121,12 @@ export abstract class CognitoGateway {
    */
   abstract signOutEverywhere(username: string): Promise<void>;
 
+  /**
+   * Turns every second sign-in factor of the user off (an authenticator app enrolled by whoever held
+   * a session stops being asked for); the user can enrol again.
+   */
+  abstract turnOffMfa(username: string): Promise<void>;
+
   abstract disable(username: string): Promise<void>;
 
   abstract enable(username: string): Promise<void>;

@@ -31,6 +31,7 @@ const CATEGORY_OF: Record<string, QuotaCategory> = {
   AdminDeleteUserAttributes: 'UserUpdate',
   AdminSetUserPassword: 'UserUpdate',
   AdminDisableUser: 'UserUpdate',
+  AdminSetUserMFAPreference: 'UserUpdate',
   AdminEnableUser: 'UserUpdate',
   AdminDeleteUser: 'UserUpdate',
   AdminUserGlobalSignOut: 'UserUpdate',

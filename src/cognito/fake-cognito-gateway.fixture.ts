@@ -158,6 +158,12 @@ export class FakeCognitoGateway extends CognitoGateway {
     });
   }
 
+  turnOffMfa(username: string): Promise<void> {
+    return this.run('turnOffMfa', username, () => {
+      this.existing(username);
+    });
+  }
+
   disable(username: string): Promise<void> {
     return this.update('disable', username, { state: 'disabled' });
   }

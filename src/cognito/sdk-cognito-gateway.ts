@@ -5,6 +5,7 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
@@ -199,6 +200,18 @@ export class SdkCognitoGateway extends CognitoGateway {
   signOutEverywhere(username: string): Promise<void> {
     return this.changing(username, (c) =>
       c.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
+    );
+  }
+
+  turnOffMfa(username: string): Promise<void> {
+    return this.changing(username, (c) =>
+      c.send(
+        new AdminSetUserMFAPreferenceCommand({
+          UserPoolId: this.cognito.userPoolId,
+          Username: username,
+          SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+        }),
+      ),
     );
   }
 

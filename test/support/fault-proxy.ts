@@ -23,6 +23,7 @@ export const COGNITO_OPERATIONS = [
   'AdminUserGlobalSignOut',
   'AdminDisableUser',
   'AdminEnableUser',
+  'AdminSetUserMFAPreference',
 ] as const;
 
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];
