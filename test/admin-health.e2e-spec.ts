@@ -77,6 +77,7 @@ describe('the account-health report finds each broken state, and each repair fix
         planted.stalePending,
         'stale.new@example.test',
         new Date(Date.now() - 86_400_000),
+        'stale@example.test',
       ),
     });
   }, 60_000);

@@ -91,7 +91,7 @@ export const LINKS: ConfigType<typeof linksConfig> = {
   passwordReset: 'https://app.test/reset?u={username}&t={token}',
   passwordResetTtlMs: 3_600_000,
   emailRestore: 'https://app.test/restore?u={username}&t={token}',
-  emailRestoreTtlMs: 7 * 86_400_000,
+  emailRestoreTtlMs: 3 * 86_400_000,
 };
 
 /** Mails per address per hour in the kit. */
@@ -123,7 +123,7 @@ export function accountsKit() {
   const lifecycle = new AccountLifecycleService(cognito, revocations, addresses, mail, audit, clock);
   const invitations = new InvitationsService(cognito, addresses, links, mail, audit, clock);
   const resetLinks = new PasswordResetLinks(cognito, links);
-  const restoreLinks = new EmailRestoreLinks(cognito, links);
+  const restoreLinks = new EmailRestoreLinks(cognito, links, clock);
   return {
     cognito,
     clock,

@@ -98,9 +98,12 @@ export class EnvironmentVariables {
   })
   EMAIL_RESTORE_URL: string;
 
-  /** How long the "this wasn't me" link in the email-changed notice works. */
+  /**
+   * How long the "this wasn't me" link in the email-changed notice works: the window in which the
+   * previous mailbox can take the account back (docs/security.md, "Account recovery policy").
+   */
   @OptionalInt(1, 90)
-  EMAIL_RESTORE_TTL_DAYS: number = 7;
+  EMAIL_RESTORE_TTL_DAYS: number = 3;
 
   /** Serves the demo pages (activate, confirm email, account) under /demo/. */
   @OptionalBool()

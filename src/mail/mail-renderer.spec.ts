@@ -15,6 +15,7 @@ const CONTEXTS: { [T in MailTemplate]: MailContexts[T] } = {
   'password-reset': { resetUrl: LINK, expiresInMinutes: '60' },
   'password-changed': {},
   'sessions-ended': {},
+  'email-restored': {},
   'account-deleted': {},
 };
 const TEMPLATES = Object.keys(MAIL_TEMPLATES) as MailTemplate[];

@@ -15,6 +15,8 @@ export interface MailContexts {
   'account-deleted': Record<string, never>;
   /** To an address's owner when another account asked to move to it: no link, nothing changed. */
   'email-taken': Record<string, never>;
+  /** To the address a "this wasn't me" restore moved the account away from: no link, no address. */
+  'email-restored': Record<string, never>;
 }
 
 export type MailTemplate = keyof MailContexts;
@@ -35,6 +37,7 @@ export const MAIL_TEMPLATES = {
   'sessions-ended': [],
   'account-deleted': [],
   'email-taken': [],
+  'email-restored': [],
 } as const satisfies { [T in MailTemplate]: readonly RequiredKeys<MailContexts[T]>[] };
 
 export interface MailMessage<T extends MailTemplate = MailTemplate> {

@@ -67,7 +67,7 @@ export class EmailChangeService {
       await this.cognito.storePendingEmailChange(
         username,
         email,
-        sealEmailChange(token, username, email, expiresAt),
+        sealEmailChange(token, username, email, expiresAt, account.email ?? ''),
       );
       await this.mail.send({
         to: email,

@@ -76,7 +76,7 @@ export class EmailConfirmationService {
     if (!account.email || account.email === newEmail) return;
     let restore: RestoreLink | undefined;
     try {
-      restore = await this.restoreLinks.issue(account.username, account.email);
+      restore = await this.restoreLinks.issue(account, account.email);
     } catch (error) {
       this.logger.warn(`No "this wasn't me" link for ${account.username}: ${(error as Error).name}`);
     }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { EmailTakenError, InvalidRestoreLinkError, UserNotFoundError } from '../../common/errors';
+import { generateSecret } from '../../common/secrets';
 import type { Account } from '../../cognito/account';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { AuditLog } from '../../logging/audit-log';
@@ -9,10 +10,15 @@ import { AccountLifecycleService } from '../lifecycle/account-lifecycle.service'
 import { PasswordResetLinks } from '../password/password-reset-links';
 import { openEmailRestore, RESTORE_SPENT } from './email-restore';
 
+/** The unknown password a restore sets: as long as the longest minimum a pool can ask for (99). */
+const PASSWORD_LENGTH = 99;
+
 /**
- * "This wasn't me": the email-changed notice to the old address carries a single-use link that puts
- * that address back (if nobody else took it meanwhile), ends every session, and mails a reset link to
- * the old address, so whoever changed it loses the account again.
+ * "This wasn't me": the email-changed notice to the address an account left carries a single-use
+ * link that puts back the address the account had before the first change of a chain
+ * (email-restore.ts), and hands the account to that mailbox alone: the password becomes one nobody
+ * knows, two-step sign-in is turned off, every session ends, a reset link goes to the restored
+ * address and a notice to the address left. docs/security.md ("Account recovery policy").
  */
 @Injectable()
 export class EmailRestoreService {
@@ -28,8 +34,17 @@ export class EmailRestoreService {
   ) {}
 
   /**
-   * Puts the old address back. Under the account's lock, then the old address's: of a restore and
-   * another account's claim on the address, one wins, the other gets 409.
+   * Puts the origin address back. Under the account's lock, then the origin's: of a restore and
+   * another account's claim on the address, one wins, the other gets 409 (before anything changed).
+   *
+   * The order makes every step before the link is spent safe to run twice, so a failure half-way
+   * answers an error and the same link redoes it all: first the password (from then on nobody can
+   * sign in anew, so no session can start behind the next steps), then two-step sign-in off (an
+   * authenticator enrolled with a stolen session stops being asked for), then every session ends
+   * (Cognito's sign-out, then this service's mark), and only then one call puts the address back and
+   * spends the link. Stopped anywhere before that, whoever held the account has lost it and the
+   * link's holder retries; after it, the owner's mailbox is the account's, so a lost reset mail is
+   * one "Forgot password?" away.
    */
   async restoreEmail(username: string, token: string): Promise<{ email: string }> {
     return this.addresses.withAccount(username, async () => {
@@ -37,23 +52,23 @@ export class EmailRestoreService {
         if (error instanceof UserNotFoundError) return undefined;
         throw error;
       });
-      const oldEmail = account && openEmailRestore(account, token, this.clock.now());
-      if (!account || !oldEmail || account.state !== 'active') {
+      const origin = account && openEmailRestore(account, token, this.clock.now());
+      if (!account || !origin || account.state !== 'active') {
         throw new InvalidRestoreLinkError();
       }
-      await this.addresses.withAddress(oldEmail, async () => {
-        if ((await this.addresses.holders(oldEmail, username)).length > 0) throw new EmailTakenError();
-        // Sessions end first: should a later step fail, the link still works and the retry does it
-        // all again; whoever changed the address is signed out either way.
+      await this.addresses.withAddress(origin, async () => {
+        if ((await this.addresses.holders(origin, username)).length > 0) throw new EmailTakenError();
+        await this.cognito.setPassword(username, generateSecret(PASSWORD_LENGTH));
+        await this.cognito.turnOffMfa(username);
         await this.lifecycle.endSessions(account);
-        // One call puts the address back and spends the link.
-        await this.cognito.restoreEmail(username, oldEmail, RESTORE_SPENT);
-        await this.addresses.claim(oldEmail, username);
+        await this.cognito.restoreEmail(username, origin, RESTORE_SPENT);
+        await this.addresses.claim(origin, username);
       });
       this.audit.record('email-change.restored', { username });
       await this.cleanUp(account);
-      await this.mailResetLink({ ...account, email: oldEmail });
-      return { email: oldEmail };
+      await this.mailResetLink({ ...account, email: origin });
+      if (account.email !== origin) await this.lifecycle.notify(account, 'email-restored');
+      return { email: origin };
     });
   }
 

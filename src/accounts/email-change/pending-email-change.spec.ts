@@ -8,10 +8,11 @@ describe('pending email changes', () => {
   const before = new Date(expiresAt.getTime() - 1);
   const account = (pendingEmail: string | undefined, pendingEmailSecret: string | undefined) => ({
     username,
+    email: 'old@example.com',
     pendingEmail,
     pendingEmailSecret,
   });
-  const stored = sealEmailChange(token, username, 'new@example.com', expiresAt);
+  const stored = sealEmailChange(token, username, 'new@example.com', expiresAt, 'old@example.com');
 
   it('never stores the token itself', () => {
     expect(stored).not.toContain(token);
@@ -29,6 +30,12 @@ describe('pending email changes', () => {
 
   it('opens nothing once the pending address was changed behind our back', () => {
     expect(openEmailChange(account('ceo@victim-corp.test', stored), token, before)).toBeUndefined();
+  });
+
+  it("opens nothing once the account's own address changed after the link was mailed", () => {
+    expect(
+      openEmailChange({ ...account('new@example.com', stored), email: 'other@example.com' }, token, before),
+    ).toBeUndefined();
   });
 
   it('opens nothing for another account', () => {
