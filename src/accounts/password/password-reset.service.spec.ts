@@ -45,4 +45,16 @@ describe('PasswordResetService', () => {
       InvalidResetLinkError,
     );
   });
+
+  it('a link mailed to the old address opens nothing once the address changed', async () => {
+    const kit = accountsKit();
+    const { user, link } = await resetLink(kit);
+    await kit.emailChanges.runRequest({ username: user.username, email: 'new@example.test' });
+    const confirm = linkOf(kit.outbox.to('new@example.test')[0]);
+    await kit.confirmations.confirmEmailChange(confirm.username, confirm.token);
+    await expect(kit.resets.resetPassword(link.username, link.token, 'long enough')).rejects.toBeInstanceOf(
+      InvalidResetLinkError,
+    );
+    expect(kit.cognito.callsOf('setPassword')).toEqual([]);
+  });
 });
