@@ -52,7 +52,7 @@ describe('"this wasn\'t me": restoring the old address (moto + real SMTP)', () =
     message: 'Invalid or expired link',
   };
 
-  it('puts the old address back, ends every session and mails a reset link to it', async () => {
+  it('puts the old address back, ends every session, mails a reset link to it and tells the address left', async () => {
     const user = await activatedUser(world.stack, freshEmail());
     const { newEmail, notice, link } = await changeAddress(user);
     expect(notice.subject).toBe('Your email address was changed');
@@ -84,10 +84,13 @@ describe('"this wasn\'t me": restoring the old address (moto + real SMTP)', () =
       signInFrontend(world.stack.pool, user.username, 'Taken-Back-Account-42'),
     ).resolves.toBeDefined();
 
-    // Single use; and the address it moved away from is free again.
+    // The address it moved away from is told, and free again; the link is single use.
+    expect((await world.stack.smtp.waitForMail(newEmail, { count: 2 })).subject).toBe(
+      'Your email address was changed back',
+    );
     expect((await restore(link)).json()).toEqual(INVALID_LINK);
     await world.stack.app.inject({ method: 'POST', url: '/accounts/signup', payload: { email: newEmail } });
-    expect((await world.stack.smtp.waitForMail(newEmail, { count: 2 })).subject).toBe(
+    expect((await world.stack.smtp.waitForMail(newEmail, { count: 3 })).subject).toBe(
       'Finish creating your account',
     );
   });

@@ -10,8 +10,11 @@ import { AccountLifecycleService } from '../lifecycle/account-lifecycle.service'
 import { PasswordResetLinks } from '../password/password-reset-links';
 import { openEmailRestore, RESTORE_SPENT } from './email-restore';
 
-/** The unknown password a restore sets: as long as the longest minimum a pool can ask for (99). */
-const PASSWORD_LENGTH = 99;
+/**
+ * The unknown password a restore sets: 384 random bits, far above the pool's minimum length
+ * (provisioning/user-pool.definition.ts), with every character class a policy can ask for.
+ */
+const PASSWORD_LENGTH = 64;
 
 /**
  * "This wasn't me": the email-changed notice to the address an account left carries a single-use
