@@ -101,7 +101,7 @@ describe('attacks on recovery: the owner gets the account back (moto + real SMTP
     });
   }
 
-  it('(a) two changes by an attacker with the password: the owner\'s first link still restores, and the attacker is out', async () => {
+  it("(a) two changes by an attacker with the password: the owner's first link still restores, and the attacker is out", async () => {
     const owner = await activatedUser(world.stack, freshEmail('owner'));
     const attacker = await signInFrontend(world.stack.pool, owner.username, owner.password);
     const [a1, a2] = [freshEmail('attacker-a'), freshEmail('attacker-b')];

@@ -25,7 +25,11 @@ export class EmailRestoreLinks {
   async issue(account: Pick<Account, 'username' | 'emailRestore'>, leaving: string): Promise<RestoreLink> {
     const { username } = account;
     const { token, url, expiresAt } = this.links.issue('emailRestore', username);
-    const record = chainEmailRestore(account.emailRestore, { token, username, leaving, expiresAt }, this.clock.now());
+    const record = chainEmailRestore(
+      account.emailRestore,
+      { token, username, leaving, expiresAt },
+      this.clock.now(),
+    );
     await this.cognito.storeEmailRestore(username, record);
     return {
       restoreUrl: url,

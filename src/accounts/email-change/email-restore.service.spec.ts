@@ -1,4 +1,8 @@
-import { EmailTakenError, IdentityProviderUnavailableError, InvalidRestoreLinkError } from '../../common/errors';
+import {
+  EmailTakenError,
+  IdentityProviderUnavailableError,
+  InvalidRestoreLinkError,
+} from '../../common/errors';
 import { accountsKit, linkOf, type AccountsKit } from '../accounts-kit.fixture';
 
 /** Moves the account to `to` through a confirmed change; answers the restore link `from` got. */
@@ -30,7 +34,12 @@ describe('EmailRestoreService', () => {
     });
 
     expect(kit.cognito.peek(user.username)?.email).toBe('ada@example.test');
-    expect(steps(kit).slice(0, 4)).toEqual(['setPassword', 'turnOffMfa', 'signOutEverywhere', 'restoreEmail']);
+    expect(steps(kit).slice(0, 4)).toEqual([
+      'setPassword',
+      'turnOffMfa',
+      'signOutEverywhere',
+      'restoreEmail',
+    ]);
     expect(await kit.revocations.isRevoked(user.sub!, Math.floor(Date.now() / 1000) - 1)).toBe(true);
     expect(kit.outbox.to('ada@example.test').map((mail) => mail.template)).toEqual([
       'email-changed',
@@ -53,7 +62,9 @@ describe('EmailRestoreService', () => {
       const { user, restore } = await changed(kit);
       const second = await move(kit, user.username, 'new@example.test', 'a2@example.test');
       const link = use === 'owner' ? restore : second;
-      expect(await kit.restores.restoreEmail(link.username, link.token)).toEqual({ email: 'ada@example.test' });
+      expect(await kit.restores.restoreEmail(link.username, link.token)).toEqual({
+        email: 'ada@example.test',
+      });
       expect(kit.outbox.to('a2@example.test').at(-1)?.template).toBe('email-restored');
       expect(kit.outbox.to('ada@example.test').at(-1)?.template).toBe('password-reset');
     }

@@ -44,7 +44,7 @@ describe('email restore chains', () => {
     expect(later.record.split(' ')).toHaveLength(2);
   });
 
-  it('stays within a custom attribute after many changes, and keeps the owner\'s link', () => {
+  it("stays within a custom attribute after many changes, and keeps the owner's link", () => {
     const first = change(undefined, `${'o'.repeat(64)}@${'d'.repeat(180)}.example`, 0);
     let record = first.record;
     for (let i = 1; i <= 40; i++) record = change(record, `a${i}@example.com`, i / 20).record;

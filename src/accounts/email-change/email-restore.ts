@@ -62,5 +62,7 @@ export function openEmailRestore(
 ): string | undefined {
   const chain = readChain(account.emailRestore);
   if (!chain) return undefined;
-  return matchSeal(chain.seals.join(' '), token, [account.username, chain.origin], now) ? chain.origin : undefined;
+  return matchSeal(chain.seals.join(' '), token, [account.username, chain.origin], now)
+    ? chain.origin
+    : undefined;
 }

@@ -16,7 +16,10 @@ export class PasswordResetLinks {
   /** A new link for the account's address (the earlier one stops working), as the reset mail shows it. */
   async issue(account: Pick<Account, 'username' | 'email'>): Promise<MailContexts['password-reset']> {
     const { token, url, expiresAt } = this.links.issue('passwordReset', account.username);
-    await this.cognito.storePasswordResetSecret(account.username, sealPasswordReset(token, account, expiresAt));
+    await this.cognito.storePasswordResetSecret(
+      account.username,
+      sealPasswordReset(token, account, expiresAt),
+    );
     return {
       resetUrl: url,
       expiresInMinutes: String(Math.round(this.links.lifetimeMs('passwordReset') / 60_000)),
