@@ -12,10 +12,11 @@ export class EmailRestoreController {
   constructor(private readonly restores: EmailRestoreService) {}
 
   /**
-   * "This wasn't me", from the link in the email-changed notice sent to the old address: puts that
-   * address back, ends every session and mails a password-reset link to it. Public. A wrong, used or
-   * expired link answers 400 with code INVALID_RESTORE_LINK; 409 when another account took the old
-   * address meanwhile.
+   * "This wasn't me", from the link in an email-changed notice: puts back the address the account had
+   * before the first of its recent changes, sets a password nobody knows, turns two-step sign-in off,
+   * ends every session, mails a password-reset link to the restored address and a notice to the one
+   * left. Public. A wrong, used or expired link answers 400 with code INVALID_RESTORE_LINK; 409 when
+   * another account took the address meanwhile.
    */
   @Post('email/restore')
   @Access({ who: 'anyone' })
