@@ -42,7 +42,7 @@ export class EmailRestoreService {
         throw new InvalidRestoreLinkError();
       }
       await this.addresses.withAddress(oldEmail, async () => {
-        if ((await this.addresses.holders(oldEmail, username)).length > 0) throw new EmailTakenError();
+        if ((await this.addresses.clearFor(oldEmail, username)).length > 0) throw new EmailTakenError();
         // Sessions end first: should a later step fail, the link still works and the retry does it
         // all again; whoever changed the address is signed out either way.
         await this.lifecycle.endSessions(account);
