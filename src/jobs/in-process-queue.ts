@@ -57,9 +57,13 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     return Promise.resolve();
   }
 
-  /** First run at the first check after boot (a restart never skips it), then one per `everyMs`. */
-  schedule<Payload extends object>(job: JobDefinition<Payload>, payload: Payload, everyMs: number): Promise<void> {
-    this.schedules.push({ name: job.name, payload, everyMs, dueAt: this.scheduleNow() });
+  /** One run per `everyMs` of the clock, the first one interval after boot. */
+  schedule<Payload extends object>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    everyMs: number,
+  ): Promise<void> {
+    this.schedules.push({ name: job.name, payload, everyMs, dueAt: this.scheduleNow() + everyMs });
     this.scheduleCheck ??= setInterval(() => this.enqueueDue(), Math.min(everyMs, SCHEDULE_CHECK_MS));
     this.scheduleCheck.unref();
     return Promise.resolve();
