@@ -1,10 +1,15 @@
+import type { Queue } from 'bullmq';
 import { Clock } from '../src/common/clock';
+import type { InProcessJobQueue } from '../src/jobs/in-process-queue';
+import { JobQueue } from '../src/jobs/job-queue';
 import { getUserAttributes, listUsersByEmail } from './support/cognito-pool';
 import { ACTIVATION_LINK_PREFIX, CONFIRMATION_LINK_PREFIX, RESTORE_LINK_PREFIX } from './support/env';
 import { activatedUser, linkParams, TEST_PASSWORD } from './support/flows';
 import { jobsDone } from './support/jobs';
 import { ManualClock } from './support/manual-clock';
+import { startRedis } from './support/redis';
 import { startStack, type TestStack } from './support/stack';
+import { until } from './support/until';
 
 /**
  * Issue 21, "anyone's signup squats an address" and "pendingEmail is an enumeration oracle": the
@@ -161,5 +166,59 @@ describe('attacks: squatting an address with an unactivated signup (moto + real 
     expect(stack.smtp.mailsTo(taken).at(-1)?.subject).toMatch(/tried to use this address/);
     expect(stack.smtp.mailsTo(taken).at(-1)?.text).not.toContain(CONFIRMATION_LINK_PREFIX);
     for (const user of [a, b]) expect(stack.smtp.mailsTo(user.email)).toHaveLength(1);
+  });
+
+  describe('nothing removed such accounts: expired invitations go on a schedule, on every engine', () => {
+    // The Lambda engine's schedule rule is test/deployment.e2e-spec.ts's.
+    const scheduled = { ACCOUNT_REPAIR_INTERVAL_MINUTES: '60' };
+    const exists = (username: string) =>
+      getUserAttributes(stack.pool, username).then(
+        () => true,
+        (error: Error) => (error.name === 'UserNotFoundException' ? false : Promise.reject(error)),
+      );
+
+    it('in process: one run per interval of the clock; only invitations whose links expired go', async () => {
+      const { app } = await stack.bootApp({ env: scheduled });
+      try {
+        const queue = app.get(JobQueue) as InProcessJobQueue;
+        const lapsed = await squat(freshEmail('lapsed'));
+        expect(queue.enqueueDue()).toBe(0);
+        // Past the activation link's 168 h, and past the interval.
+        clock.advanceHours(169);
+        const fresh = await squat(freshEmail('fresh'));
+        queue.enqueueDue();
+        await jobsDone(app);
+        expect(await exists(lapsed.username)).toBe(false);
+        expect(await exists(fresh.username)).toBe(true);
+        expect((await activate(lapsed)).statusCode).toBe(400);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('on BullMQ: one job scheduler in Redis for every instance; its next run removes the expired invitation', async () => {
+      const redis = await startRedis();
+      const env = { ...scheduled, REDIS_URL: redis.url };
+      const instances = [await stack.bootApp({ env }), await stack.bootApp({ env })];
+      try {
+        const { queue } = instances[0]!.app.get(JobQueue) as unknown as { queue: Queue };
+        expect(await queue.getJobSchedulers()).toEqual([
+          expect.objectContaining({ key: 'account-repair', every: 3_600_000 }),
+        ]);
+        const lapsed = await squat(freshEmail('lapsed'));
+        clock.advanceHours(169);
+        // The run an hour from now, brought forward instead of waited for.
+        let next: Awaited<ReturnType<Queue['getDelayed']>>[number] | undefined;
+        await until('the next run is scheduled', async () => {
+          next = (await queue.getDelayed()).find((job) => job.name === 'account-repair');
+          return next !== undefined;
+        });
+        await next!.promote();
+        await until('the expired invitation is gone', async () => !(await exists(lapsed.username)));
+      } finally {
+        for (const { app } of instances) await app.close();
+        await redis.stop();
+      }
+    }, 60_000);
   });
 });
