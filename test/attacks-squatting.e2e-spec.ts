@@ -180,7 +180,7 @@ describe('attacks: squatting an address with an unactivated signup (moto + real 
     it('in process: one run per interval of the clock; only invitations whose links expired go', async () => {
       const { app } = await stack.bootApp({ env: scheduled });
       try {
-        const queue = app.get(JobQueue) as InProcessJobQueue;
+        const queue = app.get<JobQueue, InProcessJobQueue>(JobQueue);
         const lapsed = await squat(freshEmail('lapsed'));
         expect(queue.enqueueDue()).toBe(0);
         // Past the activation link's 168 h, and past the interval.
@@ -201,7 +201,7 @@ describe('attacks: squatting an address with an unactivated signup (moto + real 
       const env = { ...scheduled, REDIS_URL: redis.url };
       const instances = [await stack.bootApp({ env }), await stack.bootApp({ env })];
       try {
-        const { queue } = instances[0]!.app.get(JobQueue) as unknown as { queue: Queue };
+        const { queue } = instances[0].app.get<JobQueue, { queue: Queue }>(JobQueue);
         expect(await queue.getJobSchedulers()).toEqual([
           expect.objectContaining({ key: 'account-repair', every: 3_600_000 }),
         ]);

@@ -1,13 +1,9 @@
 import {
   AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
   AdminDisableUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { randomUUID } from 'node:crypto';
-import { sealToken } from '../src/accounts/link-secret';
-import { ACTIVATION_ATTRIBUTE } from '../src/cognito/attributes';
 import { AWS_ACTIONS, TOKEN_AUTHORIZED_ACTIONS } from '../src/cognito/aws-actions';
 import { DEFAULT_REGION } from './support/cognito-pool';
 import { functionPolicy } from './support/aws-iam';
@@ -18,7 +14,7 @@ import {
   type Container,
   type Deployment,
 } from './support/deployment';
-import { call, holders, linkIn, mailsTo, signIn } from './support/deployment-client';
+import { call, holders, linkIn, mailsTo, plantExpiredInvitation, signIn } from './support/deployment-client';
 import { scheduledEvent } from './support/event-sources';
 import { ACTIVATION_LINK_PREFIX, CONFIRMATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
 import { TEST_PASSWORD } from './support/flows';
@@ -227,19 +223,7 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
   it("the template's schedule rule invokes a worker: invitations whose links expired are removed, live ones stay", async () => {
     const [lapsed, live] = [freshEmail('lapsed'), freshEmail('live')];
     // Expired yesterday, planted as the service writes it: the containers' clocks cannot be moved.
-    const username = randomUUID();
-    const expired = sealToken('x'.repeat(43), [username], new Date(Date.now() - 86_400_000));
-    await aws.pool.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: aws.pool.userPoolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: lapsed },
-          { Name: ACTIVATION_ATTRIBUTE, Value: expired },
-        ],
-      }),
-    );
+    const username = await plantExpiredInvitation(aws, lapsed);
     expect(
       (await call(api[0], 'POST', '/accounts/signup', { body: { email: live }, ip: freshIp() })).statusCode,
     ).toBe(202);

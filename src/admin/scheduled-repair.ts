@@ -24,7 +24,8 @@ export class ScheduledRepair implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.repairEveryMs > 0) await this.queue.schedule(ACCOUNT_REPAIR_JOB, {}, this.config.repairEveryMs);
+    if (this.config.repairEveryMs > 0)
+      await this.queue.schedule(ACCOUNT_REPAIR_JOB, {}, this.config.repairEveryMs);
   }
 
   @JobHandler(ACCOUNT_REPAIR_JOB)

@@ -51,7 +51,11 @@ export class SqsJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   /** Only registers the job: Lambda keeps no timer, the template's schedule rule is the clock. */
-  schedule<Payload extends object>(job: JobDefinition<Payload>, payload: Payload, everyMs: number): Promise<void> {
+  schedule<Payload extends object>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    everyMs: number,
+  ): Promise<void> {
     this.scheduled.push({ name: job.name, payload, everyMs });
     return Promise.resolve();
   }

@@ -50,7 +50,8 @@ export class SqsJobWorker {
    * does the same work anyway.
    */
   async runScheduled(): Promise<void> {
-    for (const { name, payload } of this.queue.scheduled) await this.handlers.run(queuedJob(name, payload), 1);
+    for (const { name, payload } of this.queue.scheduled)
+      await this.handlers.run(queuedJob(name, payload), 1);
   }
 
   /** Runs one message's job as part of the request that queued it (an unreadable one: of none). */
@@ -112,7 +113,10 @@ export class SqsJobWorker {
 
 /** An EventBridge schedule rule's event (no `Input` set on the target), as Lambda hands it over. */
 export const isScheduledEvent = (event: object): event is ScheduledEvent =>
-  'detail-type' in event && event['detail-type'] === 'Scheduled Event' && 'source' in event && event.source === 'aws.events';
+  'detail-type' in event &&
+  event['detail-type'] === 'Scheduled Event' &&
+  'source' in event &&
+  event.source === 'aws.events';
 
 function parseJob(record: SQSRecord): QueuedJob | undefined {
   try {

@@ -134,7 +134,9 @@ function sqsEventSource(id: string, name: string, properties: Json): Json {
 /** An EventBridge rule on a schedule that targets the function, and its permission to invoke it. */
 function scheduleRule(id: string, name: string, { Schedule, ...rest }: Json): Record<string, Json> {
   if (Object.keys(rest).length > 0)
-    throw new Error(`${id}.${name}: Schedule event properties not expanded here: ${Object.keys(rest).join(', ')}`);
+    throw new Error(
+      `${id}.${name}: Schedule event properties not expanded here: ${Object.keys(rest).join(', ')}`,
+    );
   if (Schedule === undefined) throw new Error(`${id}.${name}: a Schedule event needs its Schedule`);
   return {
     [`${id}${name}`]: {

@@ -94,7 +94,12 @@ export class InvitationsService {
   withdrawExpired({ username, email }: Account): Promise<boolean> {
     if (!email) return Promise.resolve(false);
     return this.addresses.withAddress(email, () =>
-      this.addresses.withdraw(username, email, 'expired', (fresh) => this.clock.now() >= this.expiresAt(fresh)),
+      this.addresses.withdraw(
+        username,
+        email,
+        'expired',
+        (fresh) => this.clock.now() >= this.expiresAt(fresh),
+      ),
     );
   }
 
