@@ -6,6 +6,7 @@ import type {
   APIGatewayProxyEvent,
   APIGatewayProxyEventV2,
   Context,
+  ScheduledEvent,
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
@@ -16,7 +17,7 @@ import { JobFailures } from './jobs/job-failures';
 import { JobHandlers, JobQueue } from './jobs/job-queue';
 import { RetryPolicy } from './jobs/retry-policy';
 import { SqsJobQueue } from './jobs/sqs-queue';
-import { SqsJobWorker } from './jobs/sqs-worker';
+import { isScheduledEvent, SqsJobWorker } from './jobs/sqs-worker';
 import { AuditLog } from './logging/audit-log';
 
 /**
@@ -59,9 +60,16 @@ export async function handler(
 
 let jobWorker: SqsJobWorker | undefined;
 
-/** SQS events of the jobs queue (ReportBatchItemFailures on): the failed records are named, not thrown. */
-export async function worker(event: SQSEvent): Promise<SQSBatchResponse> {
+/**
+ * SQS events of the jobs queue (ReportBatchItemFailures on): the failed records are named, not
+ * thrown. The template's schedule rule invokes it too: then the scheduled jobs run.
+ */
+export async function worker(event: SQSEvent | ScheduledEvent): Promise<SQSBatchResponse | undefined> {
   jobWorker ??= sqsWorker(await theApp());
+  if (isScheduledEvent(event)) {
+    await jobWorker.runScheduled();
+    return undefined;
+  }
   return jobWorker.handle(event);
 }
 

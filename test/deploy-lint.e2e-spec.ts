@@ -55,9 +55,9 @@ describe('deploy/template.yaml lint', () => {
       'a SAM feature the expansion does not know',
       (t) => {
         const worker = t.Resources.Worker?.Properties ?? {};
-        worker.Events = { Nightly: { Type: 'Schedule', Properties: { Schedule: 'rate(1 day)' } } };
+        worker.Events = { Alerts: { Type: 'SNS', Properties: { Topic: 'arn:aws:sns:eu-west-1:1:alerts' } } };
       },
-      /Schedule are not expanded/,
+      /SNS are not expanded/,
     ],
   ];
 

@@ -80,6 +80,24 @@ describe('deploy/template.yaml', () => {
     expect(events.Jobs?.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 
+  it('invokes the worker on a schedule every RepairIntervalMinutes, the interval its containers are told', () => {
+    const stack = new StackEvaluator(template, exampleStack({ RepairIntervalMinutes: '15' }));
+    const events = stack.evaluate(template.Resources.Worker?.Properties.Events) as Record<
+      string,
+      { Type: string; Properties: unknown }
+    >;
+    expect(Object.values(events).filter((event) => event.Type === 'Schedule')).toEqual([
+      { Type: 'Schedule', Properties: { Schedule: 'rate(15 minutes)' } },
+    ]);
+    expect(stack.environment('Worker').ACCOUNT_REPAIR_INTERVAL_MINUTES).toBe('15');
+    // EventBridge writes one minute `rate(1 minute)`: the plural form needs at least 2.
+    const parameter = template.Parameters.RepairIntervalMinutes as { MinValue?: number; Default?: number };
+    expect(parameter.MinValue).toBeGreaterThanOrEqual(2);
+    expect(String(parameter.Default)).toBe(
+      String(new EnvironmentVariables().ACCOUNT_REPAIR_INTERVAL_MINUTES),
+    );
+  });
+
   describe('with the bundle', () => {
     let bundle: Bundle;
     beforeAll(async () => {

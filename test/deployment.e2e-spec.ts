@@ -14,7 +14,8 @@ import {
   type Container,
   type Deployment,
 } from './support/deployment';
-import { call, holders, linkIn, mailsTo, signIn } from './support/deployment-client';
+import { call, holders, linkIn, mailsTo, plantExpiredInvitation, signIn } from './support/deployment-client';
+import { scheduledEvent } from './support/event-sources';
 import { ACTIVATION_LINK_PREFIX, CONFIRMATION_LINK_PREFIX, RESET_LINK_PREFIX } from './support/env';
 import { TEST_PASSWORD } from './support/flows';
 import { buildBundle, type Bundle } from './support/lambda';
@@ -217,6 +218,22 @@ describe('the deployment (the SAM template on moto, two API and two worker conta
     const [dead] = await receive(aws.sqs, queues.JobsDeadLetterQueue?.ref ?? '');
     expect(dead?.Body).toBe('not a job');
     expect(dead?.MessageAttributes?.reason?.StringValue).toBeTruthy();
+  }, 90_000);
+
+  it("the template's schedule rule invokes a worker: invitations whose links expired are removed, live ones stay", async () => {
+    const [lapsed, live] = [freshEmail('lapsed'), freshEmail('live')];
+    // Expired yesterday, planted as the service writes it: the containers' clocks cannot be moved.
+    const username = await plantExpiredInvitation(aws, lapsed);
+    expect(
+      (await call(api[0], 'POST', '/accounts/signup', { body: { email: live }, ip: freshIp() })).statusCode,
+    ).toBe(202);
+    await aws.jobsSettled();
+    expect(await holders(aws, lapsed)).toEqual([username]);
+
+    const worker = aws.containers.find((c) => c.function === 'Worker');
+    await worker?.lambda.invoke('worker', scheduledEvent(aws.stack, 'Worker'));
+    expect(await holders(aws, lapsed)).toEqual([]);
+    expect(await holders(aws, live)).toHaveLength(1);
   }, 90_000);
 
   it("refuses a call the function's policy does not grant, as AWS does", async () => {

@@ -109,11 +109,13 @@ describe('self-service email change (moto + real SMTP)', () => {
     expect(notice.text).not.toContain(CONFIRMATION_LINK_PREFIX);
     await jobsDone(stack.app);
     expect(stack.smtp.mailsTo(user.email)).toHaveLength(1); // only its activation mail
-    // Only the free address waits for its confirmation; the account's own address is unchanged.
+    // The taken address replaced the free one as the pending change, as any later request does (so
+    // the profile cannot tell them apart: docs/security.md); its own address asked nothing.
     expect(await getUserAttributes(stack.pool, user.username)).toMatchObject({
       email: user.email,
-      preferred_username: freeEmail,
+      preferred_username: other.email,
     });
+    expect((await getMe(user.accessToken)).json()).toMatchObject({ pendingEmail: other.email });
   });
 
   it('a second request replaces the first, whose link stops working', async () => {

@@ -81,6 +81,10 @@ export class QueuedJobs extends JobQueue {
   depth(): Promise<QueueDepth> {
     return Promise.resolve({ waiting: this.queued.length, oldestAgeMs: 0 });
   }
+
+  schedule(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export const LINKS: ConfigType<typeof linksConfig> = {
@@ -116,7 +120,7 @@ export function accountsKit() {
     typeof rateLimitConfig
   >;
 
-  const addresses = new AddressRegistry(cognito, new MemoryLock(), records, coordination);
+  const addresses = new AddressRegistry(cognito, new MemoryLock(), records, coordination, audit);
   const revocations = new Revocations(records);
   const links = new LinkIssuer(LINKS, clock);
   const requests = new MailRequests(new MailBudget(new MemoryCounterStore(), rateLimit, null), jobs);

@@ -4,6 +4,7 @@ import { UserNotFoundError } from '../common/errors';
 import type { Account } from '../cognito/account';
 import { CognitoGateway } from '../cognito/cognito-gateway';
 import { coordinationConfig } from '../config/configuration';
+import { AuditLog } from '../logging/audit-log';
 import {
   KEYED_LOCK,
   RECORD_STORE,
@@ -21,6 +22,8 @@ import {
  *   than ListUsers lags); holders are ListUsers' accounts plus the recorded one.
  * - Each candidate is read again with AdminGetUser, and counts only if it still has the address:
  *   decisions on an account's state are never taken on ListUsers' copy.
+ * - An address belongs to whoever proves its mailbox: an invitation nobody activated never keeps it
+ *   from an activated account that proves it (`clearFor`), and is withdrawn instead.
  */
 @Injectable()
 export class AddressRegistry {
@@ -29,6 +32,7 @@ export class AddressRegistry {
     @Inject(KEYED_LOCK) private readonly lock: KeyedLock,
     @Inject(RECORD_STORE) private readonly records: RecordStore,
     @Inject(coordinationConfig.KEY) private readonly config: ConfigType<typeof coordinationConfig>,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Runs `work` holding the address's lock (across instances with REDIS_URL). */
@@ -61,6 +65,42 @@ export class AddressRegistry {
     return this.records.put(this.key(email), username, this.config.addressClaimTtlMs);
   }
 
+  /**
+   * Makes way for `username`, an activated account that has just proved the mailbox of `email` (a
+   * confirmation or restore link mailed there was followed), and returns who still keeps the address
+   * from it: the activated (or disabled) holders. When there are none, every invitation of the address
+   * nobody activated is withdrawn, without a word to its owner: whoever reads the mailbox can sign up
+   * again. Call it holding the address's lock (`withAddress`).
+   */
+  async clearFor(email: string, username: string): Promise<Account[]> {
+    const holders = await this.holders(email, username);
+    const keeping = holders.filter(keepsAddress);
+    if (keeping.length > 0) return keeping;
+    for (const invited of holders) await this.withdraw(invited.username, email, 'address-proven');
+    return [];
+  }
+
+  /**
+   * Deletes an invited account if, read again right now, nobody has activated it, it still has
+   * `email`, and `stillDue` (if given) holds. Call it holding the lock of `email`: activation gives
+   * the address under that lock too, so the account cannot be activated between this read and the
+   * delete (and the delete is fenced by the lease). True when it was withdrawn.
+   */
+  async withdraw(
+    username: string,
+    email: string,
+    reason: 'address-proven' | 'expired',
+    stillDue: (account: Account) => boolean = () => true,
+  ): Promise<boolean> {
+    const account = await this.read(username);
+    if (account?.state !== 'invited' || account.email !== email || !stillDue(account)) return false;
+    await this.cognito.deleteAccount(username).catch((error: unknown) => {
+      if (!(error instanceof UserNotFoundError)) throw error;
+    });
+    this.audit.record('invitation.withdrawn', { username, reason });
+    return true;
+  }
+
   private read(username: string): Promise<Account | undefined> {
     return this.cognito.getAccount(username).catch((error: unknown) => {
       if (error instanceof UserNotFoundError) return undefined;
@@ -72,6 +112,9 @@ export class AddressRegistry {
     return `address:${email}`;
   }
 }
+
+/** Whether a holder keeps its address from an account proving the mailbox: anyone who activated. */
+export const keepsAddress = (account: Account): boolean => account.state !== 'invited';
 
 /**
  * The account that owns an address when several hold it (an old race): an activated one first, else

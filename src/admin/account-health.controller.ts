@@ -23,7 +23,7 @@ export class AccountHealthController {
   }
 
   /**
-   * Run one safe repair: `expired-invitations` sends new links, `duplicate-emails` removes
+   * Run one safe repair: `expired-invitations` removes them (as the scheduled run does), `duplicate-emails` removes
    * not-activated extras, `expired-email-changes` clears them. Reports what it changed.
    */
   @Post('repairs/:kind')

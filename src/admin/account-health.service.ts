@@ -62,19 +62,29 @@ export class AccountHealthService {
     };
   }
 
-  async repair(admin: Principal, kind: RepairKind): Promise<RepairResultDto> {
-    const accounts = await this.cognito.listAll();
+  /** An admin's repair. */
+  repair(admin: Principal, kind: RepairKind): Promise<RepairResultDto> {
+    return this.run(kind, admin.username);
+  }
+
+  /**
+   * Runs one repair on a fresh scan; `by` is the admin's username, or `schedule`. Expired
+   * invitations are looked for among invited accounts only (one ListUsers filter).
+   */
+  async run(kind: RepairKind, by: string): Promise<RepairResultDto> {
+    const accounts = await this.cognito.listAll(kind === 'expired-invitations' ? { invited: true } : {});
     const now = this.view.now();
     const result: RepairResultDto = { kind, changed: [], failed: [] };
+    /** `work` answers false when a fresh read finds nothing to change any more. */
     const attempt = async (
       username: string,
       action: RepairChangeDto['action'],
       work: () => Promise<unknown>,
     ) => {
       try {
-        await work();
+        if ((await work()) === false) return;
         result.changed.push({ username, action });
-        this.audit.record('admin.repaired', { username, admin: admin.username, repair: kind, action });
+        this.audit.record('admin.repaired', { username, admin: by, repair: kind, action });
       } catch (error) {
         if (!(error instanceof DomainError)) this.logger.error(`repair ${kind} of ${username} failed`, error);
         result.failed.push({ username, code: error instanceof DomainError ? error.code : 'UNEXPECTED' });
@@ -83,9 +93,7 @@ export class AccountHealthService {
     switch (kind) {
       case 'expired-invitations':
         for (const account of this.expiredInvitations(accounts, now)) {
-          await attempt(account.username, 'invitation-resent', () =>
-            this.invitations.renew(account.username),
-          );
+          await attempt(account.username, 'deleted', () => this.invitations.withdrawExpired(account));
         }
         break;
       case 'duplicate-emails':

@@ -92,4 +92,28 @@ describe('AccountHealthService', () => {
     expect(repair.changed).toEqual([{ username: second.username, action: 'pending-change-cleared' }]);
     expect(kit.cognito.peek(second.username)?.pendingEmail).toBeUndefined();
   });
+
+  it('the scheduled repair removes expired invitations only, in the schedule’s name, without mail', async () => {
+    const kit = adminKit();
+    const lapsed = await kit.invitations.invite('lapsed@example.test');
+    kit.clock.offsetMs = 7 * 86_400_000 + 1;
+    const fresh = await kit.invitations.invite('fresh@example.test');
+    const active = kit.cognito.add({ email: 'active@example.test', createdAt: new Date(0) });
+
+    const result = await kit.health.run('expired-invitations', 'schedule');
+
+    expect(result.changed).toEqual([{ username: lapsed.username, action: 'deleted' }]);
+    expect(kit.cognito.peek(lapsed.username)).toBeUndefined();
+    expect(kit.cognito.peek(fresh.username)).toBeDefined();
+    expect(kit.cognito.peek(active.username)).toBeDefined();
+    expect(kit.cognito.callsOf('listPage').at(-1)).toEqual(JSON.stringify({ invited: true }));
+    expect(kit.outbox.to('lapsed@example.test')).toHaveLength(1);
+    expect(kit.trail.lines).toContainEqual({
+      audit: 'admin.repaired',
+      username: lapsed.username,
+      admin: 'schedule',
+      repair: 'expired-invitations',
+      action: 'deleted',
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { CognitoModule } from '../cognito/cognito.module';
 import { Clock } from '../common/clock';
 import { AccountHealthController } from './account-health.controller';
+import { ScheduledRepair } from './scheduled-repair';
 import { AccountHealthService } from './account-health.service';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersService } from './admin-users.service';
@@ -13,6 +14,6 @@ import { AdminView } from './admin-view';
 @Module({
   imports: [AccountsModule, AuthModule, CognitoModule],
   controllers: [AdminUsersController, AccountHealthController],
-  providers: [AdminUsersService, AccountHealthService, AdminView, Clock],
+  providers: [AdminUsersService, AccountHealthService, ScheduledRepair, AdminView, Clock],
 })
 export class AdminModule {}

@@ -176,7 +176,10 @@ export const operationsConfig = slice('operations', (e) => ({
 }));
 
 /** Who may use the admin API: members of one Cognito group. */
-export const adminConfig = slice('admin', (e) => ({ group: e.ADMIN_GROUP }));
+export const adminConfig = slice('admin', (e) => ({
+  group: e.ADMIN_GROUP,
+  repairEveryMs: e.ACCOUNT_REPAIR_INTERVAL_MINUTES * 60_000,
+}));
 
 export const demoConfig = slice('demo', (e) => ({ pagesEnabled: e.DEMO_PAGES }));
 

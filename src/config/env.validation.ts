@@ -167,6 +167,13 @@ export class EnvironmentVariables {
   @Matches(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, { message: 'ADMIN_GROUP must be a Cognito group name' })
   ADMIN_GROUP: string = 'admin';
 
+  /**
+   * How often expired invitations are removed (the account-health repair on a schedule); 0 turns the
+   * schedule off. On Lambda the template's RepairIntervalMinutes sets the schedule rule.
+   */
+  @OptionalInt(0, 10_080)
+  ACCOUNT_REPAIR_INTERVAL_MINUTES: number = 60;
+
   /** Shares rate limits, locks, records and (by default) the job queue between instances. Required by QUEUE_ENGINE=bullmq. */
   @ValidateIf(
     (env: EnvironmentVariables) =>

@@ -100,6 +100,24 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * A job scheduler in Redis, named after the job: every instance upserts the same one at boot, and
+   * BullMQ adds one job per interval (the first at once), run by whichever worker takes it. A failed
+   * run is not retried: the next interval's run does the same work.
+   */
+  async schedule<Payload extends object>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    everyMs: number,
+  ): Promise<void> {
+    const data: JobData = { payload };
+    await this.queue.upsertJobScheduler(
+      job.name,
+      { every: everyMs },
+      { name: job.name, data, opts: { removeOnComplete: COMPLETED_KEPT, removeOnFail: COMPLETED_KEPT } },
+    );
+  }
+
   async depth(): Promise<QueueDepth> {
     const waiting = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
     const total = Object.values(waiting).reduce((sum, count) => sum + count, 0);

@@ -100,4 +100,32 @@ describe('InProcessJobQueue', () => {
     await queue.onApplicationShutdown();
     expect(ran.sort()).toEqual(['a', 'b', 'c']);
   });
+
+  it('runs a scheduled job once per interval of the clock it is given, the first one interval after start', async () => {
+    const ran: string[] = [];
+    let clock = 0;
+    const handlers = new JobHandlers();
+    handlers.register(greet, ({ to }) => {
+      ran.push(to);
+      return Promise.resolve();
+    });
+    const audit = { record: jest.fn() } as unknown as AuditLog;
+    const policy = new RetryPolicy({ backoffBaseMs: 5, backoffMaxMs: 20, horizonMs: 1_000 });
+    const queue = new InProcessJobQueue(handlers, policy, new JobFailures(audit), 2, Date.now, () => clock);
+    await queue.schedule(greet, { to: 'tick' }, 60_000);
+
+    expect(queue.enqueueDue()).toBe(0);
+    clock += 60_000;
+    expect(queue.enqueueDue()).toBe(1);
+    expect(queue.enqueueDue()).toBe(0);
+    clock += 59_999;
+    expect(queue.enqueueDue()).toBe(0);
+    clock += 1;
+    expect(queue.enqueueDue()).toBe(1);
+    await settle();
+    expect(ran).toEqual(['tick', 'tick']);
+    await queue.onApplicationShutdown();
+    clock += 60_000;
+    expect(queue.enqueueDue()).toBe(0);
+  });
 });

@@ -2,8 +2,11 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { runInRequest } from '../logging/request-context';
 import { queuedJob, type JobDefinition, type QueuedJob } from './job';
 import { JobFailures } from './job-failures';
-import { JobHandlers, JobQueue, type QueueDepth } from './job-queue';
+import { JobHandlers, JobQueue, type QueueDepth, type ScheduledJob } from './job-queue';
 import { RetryPolicy } from './retry-policy';
+
+/** How often (real time) the schedules are checked; whether one is due is the clock's call. */
+const SCHEDULE_CHECK_MS = 60_000;
 
 interface Entry {
   job: QueuedJob;
@@ -26,6 +29,8 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   private wake?: NodeJS.Timeout;
   private idle?: () => void;
   private closing = false;
+  private readonly schedules: (ScheduledJob & { dueAt: number })[] = [];
+  private scheduleCheck?: NodeJS.Timeout;
 
   constructor(
     private readonly handlers: JobHandlers,
@@ -33,6 +38,8 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     private readonly failures: JobFailures,
     private readonly concurrency: number,
     private readonly now: () => number = Date.now,
+    /** The schedules' time: the service's clock, which tests move. */
+    private readonly scheduleNow: () => number = now,
   ) {
     super();
   }
@@ -50,6 +57,29 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     return Promise.resolve();
   }
 
+  /** One run per `everyMs` of the clock, the first one interval after boot. */
+  schedule<Payload extends object>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    everyMs: number,
+  ): Promise<void> {
+    this.schedules.push({ name: job.name, payload, everyMs, dueAt: this.scheduleNow() + everyMs });
+    this.scheduleCheck ??= setInterval(() => this.enqueueDue(), Math.min(everyMs, SCHEDULE_CHECK_MS));
+    this.scheduleCheck.unref();
+    return Promise.resolve();
+  }
+
+  /** Queues one run of each schedule whose time has come: what the timer calls. How many were queued. */
+  enqueueDue(): number {
+    const now = this.scheduleNow();
+    const due = this.closing ? [] : this.schedules.filter((schedule) => schedule.dueAt <= now);
+    for (const schedule of due) {
+      schedule.dueAt = now + schedule.everyMs;
+      void this.enqueue({ name: schedule.name }, schedule.payload);
+    }
+    return due.length;
+  }
+
   depth(): Promise<QueueDepth> {
     const oldest = Math.min(...this.waiting.map((entry) => entry.enqueuedAt));
     return Promise.resolve({
@@ -62,6 +92,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearTimeout(this.wake);
+    clearInterval(this.scheduleCheck);
     for (;;) {
       this.pump();
       if (this.running.size === 0) break;

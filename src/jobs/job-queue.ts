@@ -16,6 +16,23 @@ export abstract class JobQueue {
   /** Stores the job; it runs after the caller's answer, retried by the engine's rules. */
   abstract enqueue<Payload extends object>(job: JobDefinition<Payload>, payload: Payload): Promise<void>;
   abstract depth(): Promise<QueueDepth>;
+  /**
+   * Runs `job` once every `everyMs`, once for all instances of the engine: in this process by its
+   * own timer, on BullMQ by a job scheduler in Redis; on SQS the deployment's schedule rule invokes
+   * the worker (deploy/template.yaml), which runs the jobs scheduled here (`scheduled`).
+   */
+  abstract schedule<Payload extends object>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    everyMs: number,
+  ): Promise<void>;
+}
+
+/** A job that runs on a schedule, as registered with `JobQueue.schedule`. */
+export interface ScheduledJob {
+  name: string;
+  payload: object;
+  everyMs: number;
 }
 
 /**

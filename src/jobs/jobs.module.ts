@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
+import { Clock } from '../common/clock';
 import { jobsConfig } from '../config/configuration';
 import { Metrics } from '../metrics/metrics';
 import type * as BullMqEngine from './bullmq-queue';
@@ -24,6 +25,7 @@ import type * as SqsEngine from './sqs-queue';
     JobHandlers,
     JobHandlerExplorer,
     JobFailures,
+    Clock,
     {
       provide: RetryPolicy,
       inject: [jobsConfig.KEY],
@@ -31,7 +33,7 @@ import type * as SqsEngine from './sqs-queue';
     },
     {
       provide: JobQueue,
-      inject: [jobsConfig.KEY, JobHandlers, RetryPolicy, JobFailures],
+      inject: [jobsConfig.KEY, JobHandlers, RetryPolicy, JobFailures, Clock],
       // Engines are loaded when chosen: bullmq and the SQS client cost ~25 MiB and ~70 ms of boot
       // each, and a process runs one engine. Plain requires, so that esbuild still bundles them.
       /* eslint-disable @typescript-eslint/no-require-imports */
@@ -40,6 +42,7 @@ import type * as SqsEngine from './sqs-queue';
         handlers: JobHandlers,
         policy: RetryPolicy,
         failures: JobFailures,
+        clock: Clock,
       ): JobQueue => {
         switch (config.engine) {
           case 'sqs': {
@@ -56,7 +59,9 @@ import type * as SqsEngine from './sqs-queue';
             });
           }
           case 'memory':
-            return new InProcessJobQueue(handlers, policy, failures, config.concurrency);
+            return new InProcessJobQueue(handlers, policy, failures, config.concurrency, Date.now, () =>
+              clock.now().getTime(),
+            );
         }
       },
       /* eslint-enable @typescript-eslint/no-require-imports */

@@ -8,7 +8,7 @@ import {
 import { OnApplicationShutdown } from '@nestjs/common';
 import { StoreUnavailableError } from '../common/errors';
 import { queuedJob, type JobDefinition } from './job';
-import { JobQueue, type QueueDepth } from './job-queue';
+import { JobQueue, type QueueDepth, type ScheduledJob } from './job-queue';
 
 /** The longest visibility timeout SQS accepts: a retry never waits longer than this. */
 export const MAX_VISIBILITY_MS = 12 * 3_600_000;
@@ -30,6 +30,8 @@ export interface SqsQueueOptions {
 export class SqsJobQueue extends JobQueue implements OnApplicationShutdown {
   readonly client: SQSClient;
   readonly queueUrl: string;
+  /** Run by the worker when the deployment's schedule rule invokes it (lambda.ts). */
+  readonly scheduled: ScheduledJob[] = [];
   private deadLetterUrl?: Promise<string | undefined>;
 
   constructor({ queueUrl, region, client }: SqsQueueOptions) {
@@ -46,6 +48,16 @@ export class SqsJobQueue extends JobQueue implements OnApplicationShutdown {
         new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body) }),
       ),
     );
+  }
+
+  /** Only registers the job: Lambda keeps no timer, the template's schedule rule is the clock. */
+  schedule<Payload extends object>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    everyMs: number,
+  ): Promise<void> {
+    this.scheduled.push({ name: job.name, payload, everyMs });
+    return Promise.resolve();
   }
 
   /**

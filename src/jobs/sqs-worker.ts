@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ScheduledEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { runInRequest } from '../logging/request-context';
-import type { QueuedJob } from './job';
+import { queuedJob, type QueuedJob } from './job';
 import { failureReason, JobFailures } from './job-failures';
 import { JobHandlers } from './job-queue';
 import { RetryPolicy } from './retry-policy';
@@ -42,6 +42,16 @@ export class SqsJobWorker {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, pending.length) }, lane));
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  }
+
+  /**
+   * The deployment's schedule rule fired: each job scheduled on the queue (`JobQueue.schedule`) runs
+   * once, now. A failure is thrown: Lambda retries an asynchronous invocation, and the next firing
+   * does the same work anyway.
+   */
+  async runScheduled(): Promise<void> {
+    for (const { name, payload } of this.queue.scheduled)
+      await this.handlers.run(queuedJob(name, payload), 1);
   }
 
   /** Runs one message's job as part of the request that queued it (an unreadable one: of none). */
@@ -100,6 +110,13 @@ export class SqsJobWorker {
     return 'done';
   }
 }
+
+/** An EventBridge schedule rule's event (no `Input` set on the target), as Lambda hands it over. */
+export const isScheduledEvent = (event: object): event is ScheduledEvent =>
+  'detail-type' in event &&
+  event['detail-type'] === 'Scheduled Event' &&
+  'source' in event &&
+  event.source === 'aws.events';
 
 function parseJob(record: SQSRecord): QueuedJob | undefined {
   try {

@@ -15,6 +15,7 @@ export type AuditEvent =
   | 'signup.leftover-removed'
   | 'invitation.created'
   | 'invitation.renewed'
+  | 'invitation.withdrawn'
   | 'job.dead-lettered'
   | 'admin.invited'
   | 'admin.invitation-renewed'

@@ -1,4 +1,8 @@
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { randomUUID } from 'node:crypto';
+import { sealToken } from '../../src/accounts/link-secret';
+import { ACTIVATION_ATTRIBUTE } from '../../src/cognito/attributes';
 import { listUsersByEmail, signInFrontend } from './cognito-pool';
 import type { Container, Deployment } from './deployment';
 import { TEST_PASSWORD, linkParams } from './flows';
@@ -62,4 +66,22 @@ export async function holders(deployment: Deployment, email: string): Promise<st
 export async function signIn(deployment: Deployment, username: string, password = TEST_PASSWORD) {
   const { AccessToken = '' } = await signInFrontend(deployment.pool, username, password);
   return AccessToken;
+}
+
+/** An invited account whose only activation link expired yesterday, as the service writes one: its username. */
+export async function plantExpiredInvitation(deployment: Deployment, email: string): Promise<string> {
+  const username = randomUUID();
+  const expired = sealToken('x'.repeat(43), [username], new Date(Date.now() - 86_400_000));
+  await deployment.pool.client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: deployment.pool.userPoolId,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: ACTIVATION_ATTRIBUTE, Value: expired },
+      ],
+    }),
+  );
+  return username;
 }

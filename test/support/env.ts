@@ -47,6 +47,8 @@ export function testEnv({
     // A job that meets an outage retries within the test's patience.
     JOB_BACKOFF_BASE_MS: '50',
     JOB_BACKOFF_MAX_MS: '500',
+    // Specs that move the clock plant expired invitations: only the scheduled-repair spec runs it.
+    ACCOUNT_REPAIR_INTERVAL_MINUTES: '0',
   };
 }
 

@@ -4,6 +4,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import type { ScheduledEvent } from 'aws-lambda';
 import type { Container } from './deployment';
 import { receive, sqsEvent } from './sqs';
 import type { StackEvaluator } from './template';
@@ -131,5 +132,31 @@ export function startEventSources(stack: StackEvaluator, containers: Container[]
       stopped = true;
       await Promise.all(loops);
     },
+  };
+}
+
+/**
+ * What EventBridge hands the function when one of its template's `Schedule` rules fires (the SAM
+ * rule's logical id is the function's and the event's; no `Input` on the target).
+ */
+export function scheduledEvent(stack: StackEvaluator, functionId: string, at = new Date()): ScheduledEvent {
+  const events = (stack.template.Resources[functionId]?.Properties.Events ?? {}) as Record<
+    string,
+    { Type: string }
+  >;
+  const [name] = Object.entries(events).find(([, event]) => event.Type === 'Schedule') ?? [];
+  if (!name) throw new Error(`${functionId} has no Schedule event`);
+  const region = String(stack.evaluate({ Ref: 'AWS::Region' }));
+  const accountId = String(stack.evaluate({ Ref: 'AWS::AccountId' }));
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: accountId,
+    time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [`arn:aws:events:${region}:${accountId}:rule/${functionId}${name}`],
+    detail: {},
   };
 }

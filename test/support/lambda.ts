@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,7 @@ export interface LambdaContainer {
   exports: string[];
   invoke(fn: 'handler', event: APIGatewayProxyEventV2): Promise<HttpResult>;
   invoke(fn: 'worker', event: SQSEvent): Promise<SQSBatchResponse>;
+  invoke(fn: 'worker', event: ScheduledEvent): Promise<unknown>;
   stop(): Promise<void>;
 }
 

@@ -3,8 +3,8 @@ import type { Resource, Template } from './template';
 /**
  * The SAM transform for the part of it deploy/template.yaml uses, done here so the template can be
  * validated as the plain CloudFormation it becomes: `AWS::Serverless::Function` (with `Globals`,
- * inline `Policies`, `HttpApi` and `SQS` events) becomes the role, the function, the HTTP API's
- * resources and the event source mapping SAM makes (AWS SAM Developer Guide, "Generated AWS
+ * inline `Policies`, `HttpApi`, `SQS` and `Schedule` events) becomes the role, the function, the HTTP
+ * API's resources, the event source mapping and the EventBridge rule SAM makes (AWS SAM Developer Guide, "Generated AWS
  * CloudFormation resources for AWS SAM"). Anything else SAM would expand is refused, not dropped:
  * a template that grows past this subset fails its lint until the expansion learns it.
  */
@@ -112,6 +112,9 @@ function expandFunction(id: string, { Properties: p, Condition }: Resource): Rec
       case 'HttpApi':
         Object.assign(out, httpApi(id, name, event.Properties ?? {}));
         break;
+      case 'Schedule':
+        Object.assign(out, scheduleRule(id, name, event.Properties ?? {}));
+        break;
       default:
         throw new Error(`${id}.${name}: events of type ${event.Type} are not expanded here`);
     }
@@ -126,6 +129,33 @@ function sqsEventSource(id: string, name: string, properties: Json): Json {
   if (properties.Queue === undefined) throw new Error(`${id}.${name}: an SQS event needs its Queue`);
   const { Queue, ...rest } = properties;
   return { EventSourceArn: Queue, FunctionName: { Ref: id }, ...rest };
+}
+
+/** An EventBridge rule on a schedule that targets the function, and its permission to invoke it. */
+function scheduleRule(id: string, name: string, { Schedule, ...rest }: Json): Record<string, Json> {
+  if (Object.keys(rest).length > 0)
+    throw new Error(
+      `${id}.${name}: Schedule event properties not expanded here: ${Object.keys(rest).join(', ')}`,
+    );
+  if (Schedule === undefined) throw new Error(`${id}.${name}: a Schedule event needs its Schedule`);
+  return {
+    [`${id}${name}`]: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        ScheduleExpression: Schedule,
+        Targets: [{ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, Id: `${id}${name}LambdaTarget` }],
+      },
+    },
+    [`${id}${name}Permission`]: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { Ref: id },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [`${id}${name}`, 'Arn'] },
+      },
+    },
+  };
 }
 
 /** The implicit API (`ServerlessHttpApi`) with its `$default` stage, and the function's route on it. */

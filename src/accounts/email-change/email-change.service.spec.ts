@@ -26,7 +26,7 @@ describe('EmailChangeService', () => {
     expect(linkOf(mail).username).toBe(user.username);
   });
 
-  it("a taken address's owner is told, within the address's mail budget, and nothing changes", async () => {
+  it("a taken address's owner is told, within the address's mail budget; no link goes anywhere", async () => {
     const kit = accountsKit();
     const user = kit.cognito.add({ email: 'ada@example.test' });
     kit.cognito.add({ email: 'taken@example.test' });
@@ -36,7 +36,36 @@ describe('EmailChangeService', () => {
     expect(kit.outbox.to('taken@example.test').map((mail) => mail.template)).toEqual(
       Array(MAILS_PER_HOUR).fill('email-taken'),
     );
-    expect(kit.cognito.peek(user.username)?.pendingEmail).toBeUndefined();
+    expect(kit.outbox.sent.filter((mail) => mail.template === 'email-change')).toEqual([]);
+    // Pending as for a free address (the profile cannot tell them apart), and the address unchanged.
+    expect(kit.cognito.peek(user.username)).toMatchObject({
+      email: 'ada@example.test',
+      pendingEmail: 'taken@example.test',
+    });
+  });
+
+  it('shows the same profile after a change to a free and to a taken address', async () => {
+    const kit = accountsKit();
+    kit.cognito.add({ email: 'taken@example.test' });
+    const profiles = [];
+    for (const email of ['free@example.test', 'taken@example.test']) {
+      const user = kit.cognito.add({ email: 'ada@example.test', username: `user-${email}` });
+      await kit.emailChanges.runRequest({ username: user.username, email });
+      const { username, ...profile } = await kit.profile.getProfile(user.username);
+      profiles.push({ ...profile, pendingEmail: profile.pendingEmail?.replace(/^\w+@/, 'x@') });
+      void username;
+    }
+    expect(profiles[0]).toEqual(profiles[1]);
+    expect(profiles[0]?.pendingEmail).toBe('x@example.test');
+  });
+
+  it('an address held only by an invitation nobody activated gets the link; the invitation stays until it is followed', async () => {
+    const kit = accountsKit();
+    const user = kit.cognito.add({ email: 'ada@example.test' });
+    const squatter = kit.cognito.add({ email: 'new@example.test', state: 'invited' });
+    await kit.emailChanges.runRequest({ username: user.username, email: 'new@example.test' });
+    expect(kit.outbox.to('new@example.test').map((mail) => mail.template)).toEqual(['email-change']);
+    expect(kit.cognito.peek(squatter.username)).toBeDefined();
   });
 
   it('cancels a pending change, and a cancel with nothing pending is fine', async () => {

@@ -5,7 +5,7 @@ import { defineJob } from '../../jobs/job';
 import { JobHandler } from '../../jobs/job-handler.decorator';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
-import { AddressRegistry } from '../address-registry';
+import { AddressRegistry, keepsAddress } from '../address-registry';
 import { AcceptedResponseDto } from '../dto/accepted-response.dto';
 import { LinkIssuer } from '../links';
 import { MailRequests } from '../mail-requests';
@@ -50,8 +50,11 @@ export class EmailChangeService {
   }
 
   /**
-   * The job, and every mail of it: a free address gets a confirmation link (replacing any earlier
-   * request); a taken one gets a short notice to its owner instead, and nothing changes.
+   * The job, and every mail of it. The pending change is stored either way (replacing any earlier
+   * request), so the profile shows the same for a free and a taken address. A free address (or one
+   * held only by an invitation nobody activated: confirming proves the mailbox and withdraws it) gets
+   * the confirmation link; a taken one gets a short notice to its owner instead, and the link is never
+   * sent: that change can only expire or be cancelled.
    */
   @JobHandler(EMAIL_CHANGE_JOB)
   async runRequest({ username, email }: EmailChangeJob): Promise<void> {
@@ -62,13 +65,13 @@ export class EmailChangeService {
       });
       if (!account || account.state !== 'active' || account.email === email) return;
       const [holder] = await this.addresses.holders(email, username);
-      if (holder) return this.noticeTaken(username, email, holder.locale);
       const { token, url, expiresAt } = this.links.issue('emailConfirmation', username);
       await this.cognito.storePendingEmailChange(
         username,
         email,
         sealEmailChange(token, username, email, expiresAt, account.email ?? ''),
       );
+      if (holder && keepsAddress(holder)) return this.noticeTaken(username, email, holder.locale);
       await this.mail.send({
         to: email,
         template: 'email-change',

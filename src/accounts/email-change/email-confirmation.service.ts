@@ -25,8 +25,9 @@ export class EmailConfirmationService {
 
   /**
    * Swaps the address in when the link opens the pending change (its token, this account, this
-   * address, not expired) and nobody else holds the address or was just given it: of two confirmations
-   * for one address, the first wins and the second gets 409.
+   * address, not expired) and no activated account holds the address or was just given it: of two
+   * confirmations for one address, the first wins and the second gets 409. Following the link proves
+   * the mailbox, so an invitation of the address nobody activated is withdrawn (AddressRegistry.clearFor).
    */
   confirmEmailChange(username: string, token: string): Promise<{ email: string }> {
     return this.addresses.withAccount(username, async () => {
@@ -41,7 +42,7 @@ export class EmailConfirmationService {
         throw new InvalidConfirmationLinkError();
       }
       await this.addresses.withAddress(pending.email, async () => {
-        if ((await this.addresses.holders(pending.email, username)).length > 0) throw new EmailTakenError();
+        if ((await this.addresses.clearFor(pending.email, username)).length > 0) throw new EmailTakenError();
         // One call makes the swap and spends the secret (a tombstone no token matches); a failure
         // before it changes nothing, and the link can be followed again.
         await this.cognito.applyEmailChange(username, pending.email, SPENT);

@@ -60,7 +60,8 @@ export class EmailRestoreService {
         throw new InvalidRestoreLinkError();
       }
       await this.addresses.withAddress(origin, async () => {
-        if ((await this.addresses.holders(origin, username)).length > 0) throw new EmailTakenError();
+        // An unactivated invitation on the address is withdrawn (the owner proved the mailbox once).
+        if ((await this.addresses.clearFor(origin, username)).length > 0) throw new EmailTakenError();
         await this.cognito.setPassword(username, generateSecret(PASSWORD_LENGTH));
         await this.cognito.turnOffMfa(username);
         await this.lifecycle.endSessions(account);

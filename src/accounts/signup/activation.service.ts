@@ -4,7 +4,7 @@ import { EmailTakenError, InvalidActivationLinkError, UserNotFoundError } from '
 import type { Account } from '../../cognito/account';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
 import { AuditLog } from '../../logging/audit-log';
-import { AddressRegistry } from '../address-registry';
+import { AddressRegistry, keepsAddress } from '../address-registry';
 import { matchSeal } from '../link-secret';
 
 /**
@@ -31,10 +31,14 @@ export class ActivationService {
       return this.addresses.withAddress(email, async () => {
         // Right before the address becomes verified: nobody else may hold it, or have just been given it.
         const holders = await this.addresses.holders(email, username);
-        if (holders.some((holder) => holder.state !== 'invited')) throw new EmailTakenError();
+        if (holders.some(keepsAddress)) throw new EmailTakenError();
         // Verified first, the password last: the password is what makes the account active (and the
         // link unusable), so a failure before it (a weak password, an outage) leaves the link working.
-        await this.cognito.markEmailVerified(username);
+        await this.cognito.markEmailVerified(username).catch((error: unknown) => {
+          // Withdrawn while this link was being followed (AddressRegistry.withdraw, under this lock).
+          if (error instanceof UserNotFoundError) throw new InvalidActivationLinkError({ cause: error });
+          throw error;
+        });
         await this.cognito.setPassword(username, password);
         await this.addresses.claim(email, username);
         this.audit.record('account.activated', { username });

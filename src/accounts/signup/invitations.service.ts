@@ -69,14 +69,38 @@ export class InvitationsService {
     });
   }
 
-  /** An admin's resend: a new link, and every earlier link of the account stops working. */
+  /**
+   * An admin's resend: a new link, and every earlier link of the account stops working. Under the
+   * address's lock, so that the removal of expired invitations never deletes one being renewed.
+   */
   async renew(username: string, renewedBy?: string): Promise<Pick<Invitation, 'expiresAt'>> {
-    const account = await this.cognito.getAccount(username);
-    if (account.state !== 'invited' || !account.email) throw new NotInvitedError();
-    const link = await this.addLink(account, account.locale, randomUUID(), true);
-    await this.send(link);
-    this.audit.record('invitation.renewed', { username, admin: renewedBy });
-    return { expiresAt: link.expiresAt };
+    const { email } = await this.cognito.getAccount(username);
+    if (!email) throw new NotInvitedError();
+    return this.addresses.withAddress(email, async () => {
+      const account = await this.cognito.getAccount(username);
+      if (account.state !== 'invited' || account.email !== email) throw new NotInvitedError();
+      const link = await this.addLink(account, account.locale, randomUUID(), true);
+      await this.send(link);
+      this.audit.record('invitation.renewed', { username, admin: renewedBy });
+      return { expiresAt: link.expiresAt };
+    });
+  }
+
+  /**
+   * Withdraws an invitation whose every link has expired, as read again under its address's lock
+   * (activated or renewed meanwhile, it stays). Its owner is not told: signing up again is the way
+   * back. True when it was withdrawn.
+   */
+  withdrawExpired({ username, email }: Account): Promise<boolean> {
+    if (!email) return Promise.resolve(false);
+    return this.addresses.withAddress(email, () =>
+      this.addresses.withdraw(
+        username,
+        email,
+        'expired',
+        (fresh) => this.clock.now() >= this.expiresAt(fresh),
+      ),
+    );
   }
 
   /**

@@ -37,7 +37,7 @@ export class AccountReportDto {
   generatedAt: string;
   /** Accounts scanned. */
   accounts: number;
-  /** Invited accounts whose activation link no longer works (repair: a new link). */
+  /** Invited accounts whose activation link no longer works (repair: remove them; also on a schedule). */
   expiredInvitations: ExpiredInvitationDto[];
   /** Active accounts without a verified email: they can never reset their password (no repair). */
   unverifiedActive: UnverifiedAccountDto[];
@@ -55,8 +55,8 @@ export class RepairKindParamDto {
 
 export class RepairChangeDto {
   username: string;
-  @ApiProperty({ enum: ['invitation-resent', 'deleted', 'pending-change-cleared'] })
-  action: 'invitation-resent' | 'deleted' | 'pending-change-cleared';
+  @ApiProperty({ enum: ['deleted', 'pending-change-cleared'] })
+  action: 'deleted' | 'pending-change-cleared';
 }
 
 export class RepairFailureDto {

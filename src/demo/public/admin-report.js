@@ -13,7 +13,7 @@ const FINDINGS = [
     title: 'Invitations whose link expired',
     item: (f) => `${f.email ?? f.username}: expired ${when(f.expiredAt)}`,
     repair: 'expired-invitations',
-    button: 'Send new links',
+    button: 'Remove them',
   },
   {
     key: 'unverifiedActive',
@@ -39,8 +39,7 @@ const FINDINGS = [
 ];
 
 const DONE = {
-  'invitation-resent': 'sent a new invitation link',
-  deleted: 'deleted the extra account',
+  deleted: 'deleted (never activated)',
   'pending-change-cleared': 'cleared the pending change',
 };
 
