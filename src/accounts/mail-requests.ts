@@ -4,8 +4,8 @@ import { JobQueue } from '../jobs/job-queue';
 import { MailBudget, type MailKind } from '../rate-limit/mail-budget';
 
 /**
- * A request that mails an address someone typed in: counted against the address's mail budget,
- * then handed to its job. Over the budget nothing is queued, and the caller answers as usual.
+ * A request that mails an address someone typed in: counted against the mailbox's mail budget,
+ * then handed to its job. Over the public budget nothing is queued, and the caller answers as usual.
  */
 @Injectable()
 export class MailRequests {
@@ -24,6 +24,20 @@ export class MailRequests {
     if (!(await this.budget.allow(kind, address))) return false;
     await this.queue.enqueue(job, payload);
     return true;
+  }
+
+  /**
+   * Queues the job a signed-in account asks for, counted in the mailbox's signed-in lane (see
+   * MailBudget): anonymous floods cannot spend it; over it the caller gets a 429, never silence.
+   */
+  async enqueueSignedIn<Payload extends object>(
+    kind: MailKind,
+    address: string,
+    job: JobDefinition<Payload>,
+    payload: Payload,
+  ): Promise<void> {
+    await this.budget.allowSignedIn(kind, address);
+    await this.queue.enqueue(job, payload);
   }
 
   /** Counts one mail sent without a request of its own (a notice from a job); false over the budget. */

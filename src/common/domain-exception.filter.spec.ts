@@ -36,6 +36,9 @@ import {
   InvalidCursorError,
   TokenScopeMissingError,
   PasswordResetRequiredError,
+  ServiceBusyError,
+  CaptchaFailedError,
+  CaptchaUnavailableError,
 } from './errors';
 import { CapturedLogs } from '../../test/support/captured-logs';
 
@@ -63,6 +66,9 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
     cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
   }),
   MAIL_UNAVAILABLE: new MailUnavailableError({ cause: new Error('535 auth failed for user:hunter2') }),
+  SERVICE_BUSY: new ServiceBusyError(7),
+  CAPTCHA_FAILED: new CaptchaFailedError(),
+  CAPTCHA_UNAVAILABLE: new CaptchaUnavailableError(),
 };
 
 /**
@@ -161,6 +167,15 @@ describe('DomainExceptionFilter', () => {
       expect(Number(headers['retry-after'])).toBeGreaterThan(0);
     },
   );
+
+  it('tells a client turned away at the door exactly when to retry', async () => {
+    const { status, headers, body } = await answerTo(new ServiceBusyError(7));
+    expect({ status, retryAfter: headers['retry-after'], code: body.code }).toEqual({
+      status: 503,
+      retryAfter: '7',
+      code: 'SERVICE_BUSY',
+    });
+  });
 
   it('tells a rate-limited client exactly when to retry', async () => {
     const { status, headers, body } = await answerTo(new RateLimitedError(42));
