@@ -22,6 +22,7 @@ const WINDOW_MS = 15_000;
  * that over 15 s is a global budget of 3 requests a window, reached in a test.
  */
 const ADMISSION = {
+  ADMISSION_ENABLED: 'true',
   ADMISSION_QUOTA_SHARE_PERCENT: '1',
   ADMISSION_WINDOW_SECONDS: String(WINDOW_MS / 1_000),
   RATE_LIMIT_ENABLED: 'true',

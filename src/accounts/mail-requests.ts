@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AdmissionControl } from '../admission/admission-control';
 import type { JobDefinition } from '../jobs/job';
 import { JobQueue } from '../jobs/job-queue';
 import { MailBudget, type MailKind } from '../rate-limit/mail-budget';
@@ -12,15 +13,21 @@ export class MailRequests {
   constructor(
     private readonly budget: MailBudget,
     private readonly queue: JobQueue,
+    private readonly admission: AdmissionControl,
   ) {}
 
-  /** Queues the job unless the address's budget for this kind of mail is spent; says whether it did. */
+  /**
+   * A public request's job: admitted first (the global budget and the queue ceiling, the same for
+   * every address; ServiceBusyError beyond them), then queued unless the mailbox's budget is spent.
+   * Says whether it queued.
+   */
   async enqueue<Payload extends object>(
     kind: MailKind,
     address: string,
     job: JobDefinition<Payload>,
     payload: Payload,
   ): Promise<boolean> {
+    await this.admission.admit();
     if (!(await this.budget.allow(kind, address))) return false;
     await this.queue.enqueue(job, payload);
     return true;

@@ -1,16 +1,16 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { AdmissionGuard } from './admission.guard';
+import { CaptchaGuard } from './captcha.guard';
 import { CAPTCHA_HEADER } from './captcha';
 
 /**
- * Marks a public route that starts Cognito work: it passes the door (AdmissionGuard) and documents
- * the CAPTCHA header. Its refusals are the route's 400 (CAPTCHA_FAILED) and 503 (SERVICE_BUSY,
+ * Marks a public route that starts Cognito work: the CAPTCHA (CaptchaGuard) and its header. The
+ * route's service queues through MailRequests, which asks AdmissionControl. Its refusals are the route's 400 (CAPTCHA_FAILED) and 503 (SERVICE_BUSY,
  * CAPTCHA_UNAVAILABLE), with Retry-After.
  */
 export const Admission = () =>
   applyDecorators(
-    UseGuards(AdmissionGuard),
+    UseGuards(CaptchaGuard),
     ApiHeader({
       name: CAPTCHA_HEADER,
       required: false,
