@@ -10,7 +10,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with another account',
   413: 'Request body over 100 kB',
   429: 'Too many requests; see Retry-After',
-  503: 'Cognito or the mail server is unavailable, or the service is busy (SERVICE_BUSY); retry after Retry-After seconds',
+  503: 'Cognito or the mail server is unavailable; retry after Retry-After seconds',
 };
 
 /** Documents the error answers a route can give, all with the one error body. */
