@@ -109,6 +109,8 @@ async function watchReadiness(url: string, floodDone: Promise<unknown>) {
 async function floodOnce(mode: string, env: Record<string, string>, target: CognitoTarget, sink: SmtpSink) {
   const api = await startServer(
     serviceSpec(target, sink.url, {
+      // The worktree's own `nest build`, run in place.
+      build: { name: 'service', dir: new URL('../dist', import.meta.url).pathname },
       env: { ...env, RATE_LIMIT_ENABLED: 'true', TRUST_PROXY: '1', LOG_LEVEL: 'error' },
     }),
   );
