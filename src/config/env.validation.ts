@@ -146,8 +146,8 @@ export class EnvironmentVariables extends AdmissionVariables {
   RATE_LIMIT_IP_PER_MINUTE: number = 30;
 
   /**
-   * Mails per address per hour from the routes that mail an address (signup and resend together,
-   * password reset, email change): beyond it they still answer 202, and send nothing.
+   * Mails per mailbox (case and `+tag` folded) per hour, every kind together, in each of two lanes:
+   * the public routes (beyond it: 202, nothing sent) and signed-in requests (beyond it: 429).
    */
   @OptionalInt(1, 100_000)
   RATE_LIMIT_TARGET_PER_HOUR: number = 10;
