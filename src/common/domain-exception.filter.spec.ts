@@ -168,20 +168,16 @@ describe('DomainExceptionFilter', () => {
     },
   );
 
-  it('tells a client turned away at the door exactly when to retry', async () => {
-    const { status, headers, body } = await answerTo(new ServiceBusyError(7));
-    expect({ status, retryAfter: headers['retry-after'], code: body.code }).toEqual({
-      status: 503,
-      retryAfter: '7',
-      code: 'SERVICE_BUSY',
-    });
-  });
-
-  it('tells a rate-limited client exactly when to retry', async () => {
-    const { status, headers, body } = await answerTo(new RateLimitedError(42));
-    expect(status).toBe(429);
-    expect(headers['retry-after']).toBe('42');
-    expect(body.code).toBe('RATE_LIMITED');
+  it.each([
+    [new RateLimitedError(42), 429, '42', 'RATE_LIMITED'],
+    [new ServiceBusyError(7), 503, '7', 'SERVICE_BUSY'],
+  ])('tells a client held back exactly when to retry (%s)', async (error, status, retryAfter, code) => {
+    const answer = await answerTo(error);
+    expect([answer.status, answer.headers['retry-after'], answer.body.code]).toEqual([
+      status,
+      retryAfter,
+      code,
+    ]);
   });
 
   it.each([new EmailTakenError(), new BadRequestException('nope'), new Error('x')])(
