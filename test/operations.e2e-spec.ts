@@ -122,7 +122,11 @@ describe('operations: metrics and readiness', () => {
       for (let i = 0; i < 3; i++) {
         const res = await app.inject({ method: 'GET', url: '/health/ready' });
         expect(res.statusCode).toBe(200);
-        expect(res.json()).toEqual({ status: 'ready', checks: { cognito: 'ok', queue: 'ok' } });
+        expect(res.json()).toEqual({
+          status: 'ready',
+          checks: { cognito: 'ok', queue: 'ok' },
+          backlog: { waiting: 0, oldestAgeMs: 0, admitting: true },
+        });
       }
       // One probe for the three answers: AdminGetUser of a user that cannot exist.
       const text = await scrape(app);
@@ -138,7 +142,11 @@ describe('operations: metrics and readiness', () => {
       });
       const res = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'not ready', checks: { cognito: 'fail', queue: 'ok' } });
+      expect(res.json()).toEqual({
+        status: 'not ready',
+        checks: { cognito: 'fail', queue: 'ok' },
+        backlog: { waiting: 0, oldestAgeMs: 0, admitting: true },
+      });
       expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     });
 
@@ -153,7 +161,11 @@ describe('operations: metrics and readiness', () => {
         const { app } = await stack.bootApp({ env: { REDIS_URL: redis.url } });
         const res = await app.inject({ method: 'GET', url: '/health/ready' });
         expect(res.statusCode).toBe(200);
-        expect(res.json()).toEqual({ status: 'ready', checks: { cognito: 'ok', redis: 'ok', queue: 'ok' } });
+        expect(res.json()).toEqual({
+          status: 'ready',
+          checks: { cognito: 'ok', redis: 'ok', queue: 'ok' },
+          backlog: { waiting: 0, oldestAgeMs: 0, admitting: true },
+        });
         // Closed while Redis is still there, so nothing keeps reconnecting after the test.
         await app.close();
       });

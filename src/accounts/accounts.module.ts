@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdmissionModule } from '../admission/admission.module';
 import { Clock } from '../common/clock';
 import { AuthModule } from '../auth/auth.module';
 import { CognitoModule } from '../cognito/cognito.module';
@@ -27,7 +28,7 @@ import { InvitationsService } from './signup/invitations.service';
 import { SignupService } from './signup/signup.service';
 
 @Module({
-  imports: [AuthModule, CognitoModule, MailModule, RateLimitModule],
+  imports: [AuthModule, CognitoModule, MailModule, RateLimitModule, AdmissionModule],
   controllers: [
     SignupController,
     ProfileController,

@@ -67,6 +67,10 @@ export function parseQuotaLimits(value: string | undefined): Record<QuotaCategor
   return limits;
 }
 
+/** The calls per second the service allows itself in `category`: its quota less the margin, at least 1. */
+export const allowedRate = (options: Pick<QuotaOptions, 'limits' | 'margin'>, category: QuotaCategory) =>
+  Math.max(1, Math.floor(options.limits[category] * (1 - options.margin)));
+
 /**
  * Keeps this service's calls, across every instance sharing the counter store (Redis), under each
  * category's quota less the margin: each call books the next free slot of its category's schedule,
@@ -82,7 +86,7 @@ export class CognitoQuota {
 
   /** The calls per second this service allows itself in `category`. */
   allowed(category: QuotaCategory): number {
-    return Math.max(1, Math.floor(this.options.limits[category] * (1 - this.options.margin)));
+    return allowedRate(this.options, category);
   }
 
   async acquire(operation: string): Promise<void> {

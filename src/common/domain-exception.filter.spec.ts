@@ -36,6 +36,9 @@ import {
   InvalidCursorError,
   TokenScopeMissingError,
   PasswordResetRequiredError,
+  ServiceBusyError,
+  CaptchaFailedError,
+  CaptchaUnavailableError,
 } from './errors';
 import { CapturedLogs } from '../../test/support/captured-logs';
 
@@ -63,6 +66,9 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
     cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
   }),
   MAIL_UNAVAILABLE: new MailUnavailableError({ cause: new Error('535 auth failed for user:hunter2') }),
+  SERVICE_BUSY: new ServiceBusyError(7),
+  CAPTCHA_FAILED: new CaptchaFailedError(),
+  CAPTCHA_UNAVAILABLE: new CaptchaUnavailableError(),
 };
 
 /**
@@ -162,11 +168,16 @@ describe('DomainExceptionFilter', () => {
     },
   );
 
-  it('tells a rate-limited client exactly when to retry', async () => {
-    const { status, headers, body } = await answerTo(new RateLimitedError(42));
-    expect(status).toBe(429);
-    expect(headers['retry-after']).toBe('42');
-    expect(body.code).toBe('RATE_LIMITED');
+  it.each([
+    [new RateLimitedError(42), 429, '42', 'RATE_LIMITED'],
+    [new ServiceBusyError(7), 503, '7', 'SERVICE_BUSY'],
+  ])('tells a client held back exactly when to retry (%s)', async (error, status, retryAfter, code) => {
+    const answer = await answerTo(error);
+    expect([answer.status, answer.headers['retry-after'], answer.body.code]).toEqual([
+      status,
+      retryAfter,
+      code,
+    ]);
   });
 
   it.each([new EmailTakenError(), new BadRequestException('nope'), new Error('x')])(

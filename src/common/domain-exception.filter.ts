@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { errorResponse, type ErrorResponseDto } from './dto/error-response.dto';
-import { DomainError, ERROR_STATUS, RateLimitedError } from './errors';
+import { DomainError, ERROR_STATUS, RateLimitedError, ServiceBusyError } from './errors';
 
 /** Seconds a client should wait before retrying after a 503 from an upstream outage. */
 const RETRY_AFTER_SECONDS = 5;
@@ -26,7 +26,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       httpAdapter.setHeader(response, 'Retry-After', String(RETRY_AFTER_SECONDS));
     }
     if (body.statusCode === 401) httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
-    if (exception instanceof RateLimitedError) {
+    if (exception instanceof RateLimitedError || exception instanceof ServiceBusyError) {
       httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
     }
     httpAdapter.reply(response, body, body.statusCode);

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   INVALID_RESTORE_LINK: 400,
   INVALID_PASSWORD: 400,
   INVALID_CURSOR: 400,
+  CAPTCHA_FAILED: 400,
   UNAUTHENTICATED: 401,
   REAUTHENTICATION_REQUIRED: 401,
   TOKEN_SCOPE_MISSING: 401,
@@ -23,6 +24,8 @@ export const ERROR_STATUS = {
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
   MAIL_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
+  SERVICE_BUSY: 503,
+  CAPTCHA_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -159,4 +162,26 @@ export class RateLimitedError extends DomainError {
 export class ReauthenticationRequiredError extends withMessage(
   'REAUTHENTICATION_REQUIRED',
   'Please sign in again to do this',
+) {}
+
+/**
+ * The public routes that start Cognito work are over their global budget or the job queue is over
+ * its ceiling: the same answer for every address, with `retryAfterSeconds` in Retry-After.
+ */
+export class ServiceBusyError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('SERVICE_BUSY', 'The service is busy, please retry later');
+  }
+}
+
+/** The CAPTCHA token is missing, expired, used or wrong (the provider said so). */
+export class CaptchaFailedError extends withMessage(
+  'CAPTCHA_FAILED',
+  'Complete the CAPTCHA check and send its token in the X-Captcha-Token header',
+) {}
+
+/** The CAPTCHA provider could not be asked: nothing is let through unchecked, the client may retry. */
+export class CaptchaUnavailableError extends withMessage(
+  'CAPTCHA_UNAVAILABLE',
+  'The CAPTCHA check is unavailable, please retry later',
 ) {}

@@ -172,8 +172,28 @@ export const operationsConfig = slice('operations', (e) => ({
   metricsEnabled: e.METRICS_ENABLED || e.METRICS_PORT !== undefined,
   metricsPort: e.METRICS_PORT,
   host: e.HOST,
-  readyMaxQueueBacklog: e.READY_MAX_QUEUE_BACKLOG,
 }));
+
+/** Admission control on the public routes that start Cognito work (admission.env.ts). */
+export const admissionConfig = slice('admission', (e) => ({
+  enabled: e.ADMISSION_ENABLED,
+  quotaShare: e.ADMISSION_QUOTA_SHARE_PERCENT / 100,
+  windowMs: e.ADMISSION_WINDOW_SECONDS * 1_000,
+  maxQueueDepth: e.ADMISSION_MAX_QUEUE_DEPTH,
+  captcha: {
+    provider: e.CAPTCHA_PROVIDER,
+    secret: e.CAPTCHA_SECRET ?? '',
+    verifyUrl: e.CAPTCHA_VERIFY_URL ?? CAPTCHA_VERIFY_URLS[e.CAPTCHA_PROVIDER],
+    timeoutMs: e.CAPTCHA_TIMEOUT_MS,
+  },
+}));
+
+/** The providers' siteverify endpoints (Cloudflare Turnstile and hCaptcha server-side validation docs). */
+const CAPTCHA_VERIFY_URLS = {
+  none: '',
+  turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+  hcaptcha: 'https://api.hcaptcha.com/siteverify',
+};
 
 /** Who may use the admin API: members of one Cognito group. */
 export const adminConfig = slice('admin', (e) => ({
@@ -193,6 +213,7 @@ export const configSlices = [
   jobsConfig,
   authConfig,
   operationsConfig,
+  admissionConfig,
   adminConfig,
   demoConfig,
 ];

@@ -1,10 +1,11 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { InRegionOfAwsRegion, LINK_TEMPLATE, OptionalBool, OptionalInt } from './env.decorators';
 import { SharedWhereSeveralProcesses, type CoordinationStoreEngine } from './coordination-store';
+import { AdmissionVariables } from './admission.env';
 import { validateVariables } from './validate-variables';
 
 /** Every environment variable the service reads. Validated once at boot. */
-export class EnvironmentVariables {
+export class EnvironmentVariables extends AdmissionVariables {
   @OptionalInt(0, 65535)
   PORT: number = 3000;
 
@@ -148,8 +149,8 @@ export class EnvironmentVariables {
   RATE_LIMIT_IP_PER_MINUTE: number = 30;
 
   /**
-   * Mails per address per hour from the routes that mail an address (signup and resend together,
-   * password reset, email change): beyond it they still answer 202, and send nothing.
+   * Mails per mailbox (case and `+tag` folded) per hour, every kind together, in each of two lanes:
+   * the public routes (beyond it: 202, nothing sent) and signed-in requests (beyond it: 429).
    */
   @OptionalInt(1, 100_000)
   RATE_LIMIT_TARGET_PER_HOUR: number = 10;
@@ -276,10 +277,6 @@ export class EnvironmentVariables {
   /** Serves the metrics on this port instead (its own small HTTP server), leaving /metrics off the API. */
   @OptionalInt(1, 65535)
   METRICS_PORT?: number;
-
-  /** GET /health/ready answers 503 while more jobs than this wait in the queue. */
-  @OptionalInt(1, 10_000_000)
-  READY_MAX_QUEUE_BACKLOG: number = 1_000;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])

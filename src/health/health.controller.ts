@@ -18,15 +18,15 @@ export class HealthController {
   }
 
   /**
-   * Readiness: 200 when Cognito answers, Redis answers (with REDIS_URL) and the job queue is under
-   * READY_MAX_QUEUE_BACKLOG; else 503 with the same body, naming the failing checks. Answers are
-   * reused for 3 seconds.
+   * Readiness: 200 when Cognito answers, the shared store answers (Redis or DynamoDB) and the job
+   * queue answers; else 503 with the same body, naming the failing checks. A backlog is reported in
+   * `backlog`, never a 503 (every instance shares it). Answers are reused for 3 seconds.
    */
   @Get('ready')
   @ApiResponse({ status: 503, type: ReadinessResponseDto, description: 'A check failed' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponseDto> {
-    const { ready, checks } = await this.readiness.check();
+    const { ready, checks, backlog } = await this.readiness.check();
     if (!ready) void reply.code(503);
-    return { status: ready ? 'ready' : 'not ready', checks };
+    return { status: ready ? 'ready' : 'not ready', checks, ...(backlog && { backlog }) };
   }
 }

@@ -1,7 +1,7 @@
 import type { ConfigType } from '@nestjs/config';
 import { IdentityProviderUnavailableError } from '../common/errors';
 import type { CognitoGateway } from '../cognito/cognito-gateway';
-import type { operationsConfig } from '../config/configuration';
+import type { admissionConfig } from '../config/configuration';
 import type { CoordinationHealth } from '../coordination/coordination-health';
 import type { JobQueue } from '../jobs/job-queue';
 import { READINESS_TTL_MS, ReadinessService } from './readiness.service';
@@ -13,9 +13,17 @@ function setUp({ redis, waiting }: { redis?: boolean; waiting?: number } = {}) {
     shared: redis !== undefined,
     isReachable: jest.fn(() => Promise.resolve(redis ?? true)),
   };
+  // A negative depth stands for a queue that does not answer.
   const queue =
-    waiting === undefined ? undefined : { depth: () => Promise.resolve({ waiting, oldestAgeMs: 0 }) };
-  const config = { readyMaxQueueBacklog: 10 } as ConfigType<typeof operationsConfig>;
+    waiting === undefined
+      ? undefined
+      : {
+          depth: () =>
+            waiting < 0
+              ? Promise.reject(new Error('unreachable'))
+              : Promise.resolve({ waiting, oldestAgeMs: 0 }),
+        };
+  const config = { maxQueueDepth: 10 } as ConfigType<typeof admissionConfig>;
   const service = new ReadinessService(
     probe as unknown as CognitoGateway,
     coordination as unknown as CoordinationHealth,
@@ -34,20 +42,23 @@ describe('ReadinessService', () => {
   });
 
   it('names each failing check', async () => {
-    const { service, probe } = setUp({ redis: false, waiting: 11 });
+    const { service, probe } = setUp({ redis: false, waiting: 3 });
     probe.probe.mockRejectedValue(new IdentityProviderUnavailableError());
-    expect(await service.check()).toEqual({
-      ready: false,
-      checks: { cognito: 'fail', redis: 'fail', queue: 'fail' },
-    });
+    expect(await service.check()).toMatchObject({ ready: false, checks: { cognito: 'fail', redis: 'fail' } });
   });
 
-  it('is ready with Redis answering and the backlog at its limit', async () => {
-    const { service } = setUp({ redis: true, waiting: 10 });
+  it('stays ready with a backlog over the ceiling, and reports it', async () => {
+    const { service } = setUp({ redis: true, waiting: 11 });
     expect(await service.check()).toEqual({
       ready: true,
       checks: { cognito: 'ok', redis: 'ok', queue: 'ok' },
+      backlog: { waiting: 11, oldestAgeMs: 0, admitting: false },
     });
+  });
+
+  it('fails the queue check only when the queue does not answer', async () => {
+    const { service } = setUp({ waiting: -1 });
+    expect(await service.check()).toEqual({ ready: false, checks: { cognito: 'ok', queue: 'fail' } });
   });
 
   it('reuses an answer for a few seconds, then asks again', async () => {

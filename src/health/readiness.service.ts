@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { CognitoGateway } from '../cognito/cognito-gateway';
-import { operationsConfig } from '../config/configuration';
+import { admissionConfig } from '../config/configuration';
 import { CoordinationHealth } from '../coordination/coordination-health';
-import { JobQueue } from '../jobs/job-queue';
+import { JobQueue, type QueueDepth } from '../jobs/job-queue';
 import { failureReason } from '../jobs/job-failures';
 
 export type CheckResult = 'ok' | 'fail';
@@ -12,6 +12,8 @@ export interface Readiness {
   ready: boolean;
   /** Cognito always; the coordination store when shared (redis or dynamodb); the queue when present. */
   checks: { cognito: CheckResult; redis?: CheckResult; dynamodb?: CheckResult; queue?: CheckResult };
+  /** The job queue's depth, when one is present and answered; `admitting` is false over the ceiling. */
+  backlog?: QueueDepth & { admitting: boolean };
 }
 
 /** Probes in a row within this share one answer: a probe every second costs a Cognito call every 3 s. */
@@ -25,8 +27,11 @@ class CheckTimeoutError extends Error {
 
 /**
  * Readiness: whether this instance can serve its routes now. Cognito answers, the shared
- * coordination store (Redis or DynamoDB) answers when the service uses one, and the job queue is not backed up beyond READY_MAX_QUEUE_BACKLOG. The mail
- * server is not checked: mails are sent by jobs that retry, and their backlog shows in the queue.
+ * coordination store (Redis or DynamoDB) answers when the service uses one, and the job queue answers
+ * its depth. A backlog does not make an instance unready: every instance shares it, so a load
+ * balancer would take them all out at once; the public routes refuse at the door instead
+ * (ADMISSION_MAX_QUEUE_DEPTH) and the body reports the depth. The mail server is not checked: mails
+ * are sent by jobs that retry, and their backlog shows in the queue.
  */
 @Injectable()
 export class ReadinessService {
@@ -36,7 +41,7 @@ export class ReadinessService {
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly coordination: CoordinationHealth,
-    @Inject(operationsConfig.KEY) private readonly config: ConfigType<typeof operationsConfig>,
+    @Inject(admissionConfig.KEY) private readonly config: ConfigType<typeof admissionConfig>,
     // Provided by the jobs module when one is present.
     @Optional() private readonly queue?: JobQueue,
   ) {}
@@ -55,26 +60,23 @@ export class ReadinessService {
   private async evaluate(): Promise<Readiness> {
     const { queue } = this;
     const { engine, shared } = this.coordination;
-    const [cognito, store, backlog] = await Promise.all([
+    let depth: QueueDepth | undefined;
+    const [cognito, store, queueAnswers] = await Promise.all([
       this.run('cognito', () => this.cognito.probe()),
       shared ? this.run(engine, () => this.storeAnswers()) : undefined,
-      queue ? this.run('queue', () => this.queueUnderLimit(queue)) : undefined,
+      queue ? this.run('queue', async () => void (depth = await queue.depth())) : undefined,
     ]);
     const checks: Readiness['checks'] = { cognito };
     if (store && engine !== 'memory') checks[engine] = store;
-    if (backlog) checks.queue = backlog;
-    return { ready: Object.values(checks).every((result) => result === 'ok'), checks };
+    if (queueAnswers) checks.queue = queueAnswers;
+    const ready = Object.values(checks).every((result) => result === 'ok');
+    if (!depth) return { ready, checks };
+    return { ready, checks, backlog: { ...depth, admitting: depth.waiting <= this.config.maxQueueDepth } };
   }
 
   private async storeAnswers(): Promise<void> {
     if (!(await this.coordination.isReachable()))
       throw new Error(`${this.coordination.engine} did not answer`);
-  }
-
-  private async queueUnderLimit(queue: JobQueue): Promise<void> {
-    const { waiting } = await queue.depth();
-    const limit = this.config.readyMaxQueueBacklog;
-    if (waiting > limit) throw new Error(`${waiting} jobs waiting, over ${limit}`);
   }
 
   /** One check, bounded in time; a failure is logged with its reason and answered as `fail`. */

@@ -29,6 +29,19 @@ function setUp(
 }
 
 describe('InProcessJobQueue', () => {
+  it('tells its depth with 150,000 jobs waiting (no RangeError)', async () => {
+    let now = 1_000_000;
+    // Jobs that never finish: the queue stays as deep as it was filled.
+    const { queue } = setUp(
+      () => new Promise<void>(() => undefined),
+      10_000,
+      () => now,
+    );
+    for (let i = 0; i < 150_000; i++) await queue.enqueue(greet, { to: `${i}` });
+    now += 5_000;
+    expect(await queue.depth()).toEqual({ waiting: 150_000, oldestAgeMs: 5_000 });
+  });
+
   it('runs a job after enqueue returns, not during it', async () => {
     const ran: string[] = [];
     const { queue } = setUp(({ to }) => {

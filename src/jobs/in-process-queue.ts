@@ -31,6 +31,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   private closing = false;
   private readonly schedules: (ScheduledJob & { dueAt: number })[] = [];
   private scheduleCheck?: NodeJS.Timeout;
+  private pumpPending = false;
 
   constructor(
     private readonly handlers: JobHandlers,
@@ -52,8 +53,15 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       enqueuedAt: at,
       dueAt: at,
     });
-    // After the caller's answer: the request never waits on its job's work.
-    setImmediate(() => this.pump());
+    // After the caller's answer: the request never waits on its job's work. One pump for a burst of
+    // enqueues: a pump reads the whole waiting list, once per enqueue would cost the square of it.
+    if (!this.pumpPending) {
+      this.pumpPending = true;
+      setImmediate(() => {
+        this.pumpPending = false;
+        this.pump();
+      });
+    }
     return Promise.resolve();
   }
 
@@ -81,7 +89,9 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   }
 
   depth(): Promise<QueueDepth> {
-    const oldest = Math.min(...this.waiting.map((entry) => entry.enqueuedAt));
+    // A loop, not Math.min(...array): spreading ~125k arguments overflows the call stack (RangeError).
+    let oldest = Infinity;
+    for (const entry of this.waiting) if (entry.enqueuedAt < oldest) oldest = entry.enqueuedAt;
     return Promise.resolve({
       waiting: this.waiting.length + this.running.size,
       oldestAgeMs: this.waiting.length ? this.now() - oldest : 0,
@@ -128,9 +138,10 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     clearTimeout(this.wake);
     const now = this.now();
     // Jobs already due wait for a free slot: the end of a running job pumps again.
-    const later = this.waiting.filter((entry) => entry.dueAt > now).map((entry) => entry.dueAt);
-    if (this.closing || later.length === 0) return;
-    this.wake = setTimeout(() => this.pump(), Math.min(...later) - now + 1);
+    let earliest = Infinity;
+    for (const entry of this.waiting) if (entry.dueAt > now && entry.dueAt < earliest) earliest = entry.dueAt;
+    if (this.closing || earliest === Infinity) return;
+    this.wake = setTimeout(() => this.pump(), earliest - now + 1);
     this.wake.unref();
   }
 

@@ -23,6 +23,7 @@ export class EmailChangeController {
    * Start changing the email address: a confirmation link goes to the new address, and the current
    * one keeps working for sign-in and password reset until the link is followed. A new request
    * replaces an earlier one (whose link stops working). 409 when an account already uses the address.
+   * 429 with Retry-After when signed-in users have asked for the hour's mails to that mailbox already.
    */
   @Post('me/email')
   @Access({ who: 'signed-in', write: true, recentSignIn: true })

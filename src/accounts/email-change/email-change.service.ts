@@ -43,9 +43,8 @@ export class EmailChangeService {
 
   /** Queues the request: whether the address is taken shows neither in the answer nor in its timing. */
   async requestEmailChange(username: string, email: string): Promise<AcceptedResponseDto> {
-    if (await this.requests.enqueue('email-change', email, EMAIL_CHANGE_JOB, { username, email })) {
-      this.audit.record('email-change.requested', { username });
-    }
+    await this.requests.enqueueSignedIn('email-change', email, EMAIL_CHANGE_JOB, { username, email });
+    this.audit.record('email-change.requested', { username });
     return REQUEST_ACCEPTED;
   }
 
@@ -92,9 +91,12 @@ export class EmailChangeService {
     });
   }
 
-  /** To the address's owner, within the address's mail budget: someone tried to move onto it. */
+  /**
+   * To the address's owner: someone tried to move onto it. Not counted again: the request counted
+   * one mail to this mailbox, whichever one its job sends, so the count never depends on whether
+   * the address is taken.
+   */
   private async noticeTaken(username: string, email: string, locale?: string): Promise<void> {
-    if (!(await this.requests.allow('email-taken', email))) return;
     await this.mail.send({ to: email, template: 'email-taken', locale, context: {} });
     this.audit.record('email-change.address-taken', { username });
   }

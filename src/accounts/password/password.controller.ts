@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Admission } from '../../admission/admission.decorator';
 import { Access } from '../../auth/access.decorator';
 import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
@@ -25,6 +26,7 @@ export class PasswordController {
    * account.
    */
   @Post('forgot')
+  @Admission()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 413, 503)
   forgotPassword(@Body() body: ForgotPasswordDto): Promise<AcceptedResponseDto> {

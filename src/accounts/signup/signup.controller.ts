@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Admission } from '../../admission/admission.decorator';
 import { Access } from '../../auth/access.decorator';
 import { ApiErrorResponses } from '../../common/api-responses';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
@@ -24,6 +25,7 @@ export class SignupController {
    * and a reminder to sign in to an address that already has an account; answers the same either way.
    */
   @Post('signup')
+  @Admission()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 413, 503)
   signup(@Body() body: SignupDto): Promise<AcceptedResponseDto> {
@@ -32,6 +34,7 @@ export class SignupController {
 
   /** Send the activation email again (a further link; earlier links keep working). Same rules and answer as signup. */
   @Post('signup/resend')
+  @Admission()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 413, 503)
   resendActivation(@Body() body: ResendActivationDto): Promise<AcceptedResponseDto> {
