@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AuthModule } from '../auth/auth.module';
+import { EventsModule } from '../events/events.module';
 import { CognitoModule } from '../cognito/cognito.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
@@ -27,7 +28,7 @@ import { InvitationsService } from './signup/invitations.service';
 import { SignupService } from './signup/signup.service';
 
 @Module({
-  imports: [AuthModule, CognitoModule, MailModule, RateLimitModule],
+  imports: [AuthModule, CognitoModule, MailModule, RateLimitModule, EventsModule],
   controllers: [
     SignupController,
     ProfileController,

@@ -13,7 +13,9 @@ import { createAdapter } from '../app.setup';
 import { DomainExceptionFilter } from './domain-exception.filter';
 import type { ErrorResponseDto } from './dto/error-response.dto';
 import {
+  DeadLetterNotFoundError,
   DomainError,
+  EventSinkUnavailableError,
   EmailTakenError,
   ERROR_STATUS,
   ErrorCode,
@@ -63,6 +65,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
     cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
   }),
   MAIL_UNAVAILABLE: new MailUnavailableError({ cause: new Error('535 auth failed for user:hunter2') }),
+  EVENT_SINK_UNAVAILABLE: new EventSinkUnavailableError(),
+  DEAD_LETTER_NOT_FOUND: new DeadLetterNotFoundError(),
 };
 
 /**

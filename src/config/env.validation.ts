@@ -1,10 +1,11 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { InRegionOfAwsRegion, LINK_TEMPLATE, OptionalBool, OptionalInt } from './env.decorators';
+import { EventVariables } from './events.env';
 import { SharedWhereSeveralProcesses, type CoordinationStoreEngine } from './coordination-store';
 import { validateVariables } from './validate-variables';
 
 /** Every environment variable the service reads. Validated once at boot. */
-export class EnvironmentVariables {
+export class EnvironmentVariables extends EventVariables {
   @OptionalInt(0, 65535)
   PORT: number = 3000;
 
