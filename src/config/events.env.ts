@@ -41,7 +41,8 @@ export function parseWebhookEndpoints(
     if (target && target.protocol !== 'https:') {
       const allowed = target.protocol === 'http:' && isLoopback(target) && allowLoopbackHttp;
       // The URL itself is not repeated: its query may hold the receiver's credentials.
-      if (!allowed) problems.push(`endpoint ${index + 1} must use https (http only for loopback in development)`);
+      if (!allowed)
+        problems.push(`endpoint ${index + 1} must use https (http only for loopback in development)`);
     }
     if (!Array.isArray(events) || events.length === 0 || events.some((type) => typeof type !== 'string')) {
       problems.push(`endpoint ${index + 1}: events must be a non-empty list of event types or "*"`);
@@ -75,7 +76,9 @@ export class EventVariables {
   WEBHOOK_ENDPOINTS?: string;
 
   /** The signing secrets (`whsec_…`): one, or the new and the old one during a rotation, comma-separated. */
-  @ValidateIf((env: EventVariables) => env.WEBHOOK_ENDPOINTS !== undefined || env.WEBHOOK_SECRETS !== undefined)
+  @ValidateIf(
+    (env: EventVariables) => env.WEBHOOK_ENDPOINTS !== undefined || env.WEBHOOK_SECRETS !== undefined,
+  )
   @Matches(/^whsec_[A-Za-z0-9+/]{32,}={0,2}(,whsec_[A-Za-z0-9+/]{32,}={0,2})?$/, {
     message: 'WEBHOOK_SECRETS must be one or two whsec_ secrets (base64, 24 bytes or more), comma-separated',
   })

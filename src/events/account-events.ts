@@ -45,7 +45,9 @@ export class AccountEvents {
     } catch (error) {
       // The change is made and cannot be taken back: failing the flow would only make the user
       // retry something done. The queue's outage is on operators' alarms already.
-      this.logger.error(`Event ${type} ${event.id} for ${account.username} not queued: ${(error as Error).name}`);
+      this.logger.error(
+        `Event ${type} ${event.id} for ${account.username} not queued: ${(error as Error).name}`,
+      );
     }
   }
 

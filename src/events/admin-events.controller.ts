@@ -26,7 +26,10 @@ export class AdminEventsController {
   @Post('dead-letters/:id/replay')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiErrorResponses(400, 404)
-  replayDeadLetter(@CurrentUser() admin: Principal, @Param() { id }: DeadLetterParamDto): Promise<DeadLetterDto> {
+  replayDeadLetter(
+    @CurrentUser() admin: Principal,
+    @Param() { id }: DeadLetterParamDto,
+  ): Promise<DeadLetterDto> {
     return this.replays.replay(id, admin.username);
   }
 }

@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { KEYED_LOCK, RECORD_STORE, type KeyedLock, type RecordStore } from '../coordination/coordination.types';
+import {
+  KEYED_LOCK,
+  RECORD_STORE,
+  type KeyedLock,
+  type RecordStore,
+} from '../coordination/coordination.types';
 import type { AccountEvent } from './account-event';
 
 /** An event one sink never took within the retry horizon, kept for an admin to replay. */

@@ -33,7 +33,8 @@ export class EventDelivery {
       // Decided here on the horizon from when the delivery was queued, which is never later than
       // when the engine starts counting: the engine never gives up on a delivery before this does.
       const last =
-        attempt >= this.policy.maxAttempts || this.policy.nextDelay(error, attempt, queuedAt, now) === undefined;
+        attempt >= this.policy.maxAttempts ||
+        this.policy.nextDelay(error, attempt, queuedAt, now) === undefined;
       if (!last) throw error;
       const letter = await this.deadLetters.add({
         sink,
@@ -42,7 +43,9 @@ export class EventDelivery {
         reason: failureReason(error),
         deadLetteredAt: new Date(now).toISOString(),
       });
-      this.logger.error(`Event ${event.type} ${event.id} to ${sink} dead-lettered as ${letter.id} after ${attempt} runs`);
+      this.logger.error(
+        `Event ${event.type} ${event.id} to ${sink} dead-lettered as ${letter.id} after ${attempt} runs`,
+      );
     }
   }
 }

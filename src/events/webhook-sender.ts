@@ -51,7 +51,9 @@ export class WebhookSender {
       'webhook-signature': signature,
     });
     if (status < 200 || status > 299) {
-      this.logger.warn(`Webhook ${event.type} ${event.id} to ${loggableUrl(endpoint.url)}: answered ${status}`);
+      this.logger.warn(
+        `Webhook ${event.type} ${event.id} to ${loggableUrl(endpoint.url)}: answered ${status}`,
+      );
       throw new EventSinkUnavailableError();
     }
   }

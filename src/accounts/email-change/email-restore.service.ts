@@ -51,7 +51,10 @@ export class EmailRestoreService {
         await this.addresses.claim(oldEmail, username);
       });
       this.audit.record('email-change.restored', { username });
-      await this.lifecycle.announce('account.email_restored', account, { previousEmail: account.email ?? '', email: oldEmail });
+      await this.lifecycle.announce('account.email_restored', account, {
+        previousEmail: account.email ?? '',
+        email: oldEmail,
+      });
       await this.cleanUp(account);
       await this.mailResetLink({ ...account, email: oldEmail });
       return { email: oldEmail };
