@@ -106,9 +106,12 @@ export const MAILS_PER_HOUR = 3;
 /** The events the flows published, by type and username, in order. */
 class PublishedEvents {
   readonly published: { type: string; username: string }[] = [];
-  publish(type: string, account: { username: string }): Promise<void> {
-    this.published.push({ type, username: account.username });
-    return Promise.resolve();
+  async publish(
+    type: string,
+    account: { username: string } | (() => Promise<{ username: string }>),
+  ): Promise<void> {
+    const { username } = typeof account === 'function' ? await account() : account;
+    this.published.push({ type, username });
   }
 }
 

@@ -36,18 +36,26 @@ export class AccountEvents {
     private readonly clock: Clock,
   ) {}
 
-  async publish(type: AccountEventType, account: EventAccount, change?: EmailChange): Promise<void> {
+  /**
+   * `account` may be a read of the account after the change, made only when a sink wants the event
+   * (no Cognito call for nothing).
+   */
+  async publish(
+    type: AccountEventType,
+    account: EventAccount | (() => Promise<EventAccount>),
+    change?: EmailChange,
+  ): Promise<void> {
     const sinks = this.sinks.for(type);
     if (sinks.length === 0) return;
-    const event = accountEvent(type, account, this.clock.now(), change);
+    const occurredAt = this.clock.now();
     try {
+      const after = typeof account === 'function' ? await account() : account;
+      const event = accountEvent(type, after, occurredAt, change);
       await Promise.all(sinks.map((sink) => this.deliver(event, sink)));
     } catch (error) {
       // The change is made and cannot be taken back: failing the flow would only make the user
       // retry something done. The queue's outage is on operators' alarms already.
-      this.logger.error(
-        `Event ${type} ${event.id} for ${account.username} not queued: ${(error as Error).name}`,
-      );
+      this.logger.error(`Event ${type} not queued: ${(error as Error).name}`);
     }
   }
 

@@ -105,7 +105,7 @@ export class AccountLifecycleService {
   async enable(username: string, { admin }: Actor = {}): Promise<void> {
     await this.cognito.enable(username);
     this.audit.record('account.enabled', { username, admin });
-    await this.announce('account.enabled', await this.cognito.getAccount(username));
+    await this.announce('account.enabled', () => this.cognito.getAccount(username));
   }
 
   /**
