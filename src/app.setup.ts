@@ -2,6 +2,7 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import { addEventWebhooks, EVENT_MODELS } from './events/openapi-webhooks';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -97,9 +98,16 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         'activation by choosing a password, and self-service email change.',
     )
     .setVersion('0.1.0')
+    // 3.1: the first version with `webhooks`, where the event catalogue is published.
+    .setOpenAPIVersion('3.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+  return addEventWebhooks(
+    SwaggerModule.createDocument(app, config, {
+      operationIdFactory: (_controller, method) => method,
+      extraModels: EVENT_MODELS,
+    }),
+  );
 }
 
 /** Where browsers may send requests from the pages this service serves (Swagger UI, demo pages). */

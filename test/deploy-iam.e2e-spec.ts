@@ -22,6 +22,7 @@ const SDK_SERVICES: Record<string, string> = {
   '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-sesv2': 'ses',
   '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/client-eventbridge': 'events',
 };
 
 /**

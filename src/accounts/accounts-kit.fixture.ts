@@ -6,6 +6,7 @@ import type { coordinationConfig, linksConfig, rateLimitConfig } from '../config
 import { MemoryCounterStore, MemoryLock, MemoryRecordStore } from '../coordination/memory-coordination';
 import type { JobDefinition } from '../jobs/job';
 import { JobQueue, type QueueDepth } from '../jobs/job-queue';
+import type { AccountEvents } from '../events/account-events';
 import type { AuditEvent, AuditFields, AuditLog } from '../logging/audit-log';
 import type { MailService } from '../mail/mail.service';
 import type { MailMessage } from '../mail/mail.types';
@@ -107,12 +108,26 @@ export const MAILS_PER_HOUR = 3;
  * audit log and the queue replaced by in-memory fakes and memory coordination: a unit spec acts on
  * one service and looks at what a user or an operator would notice.
  */
+/** The events the flows published, by type and username, in order. */
+class PublishedEvents {
+  readonly published: { type: string; username: string }[] = [];
+  async publish(
+    type: string,
+    account: { username: string } | (() => Promise<{ username: string }>),
+  ): Promise<void> {
+    const { username } = typeof account === 'function' ? await account() : account;
+    this.published.push({ type, username });
+  }
+}
+
 export function accountsKit() {
   const cognito = new FakeCognitoGateway();
   const clock = new HandClock();
   const outbox = new MailOutbox();
   const trail = new AuditTrail();
   const jobs = new QueuedJobs();
+  const published = new PublishedEvents();
+  const events = published as unknown as AccountEvents;
   const records = new MemoryRecordStore();
   const mail = outbox as unknown as MailService;
   const audit = trail as unknown as AuditLog;
@@ -128,8 +143,8 @@ export function accountsKit() {
   // Admission control is off here: its own specs and the flood e2e show it.
   const admission = new AdmissionControl({ enabled: false }, undefined as never, undefined as never);
   const requests = new MailRequests(budget, jobs, admission);
-  const lifecycle = new AccountLifecycleService(cognito, revocations, addresses, mail, audit, clock);
-  const invitations = new InvitationsService(cognito, addresses, links, mail, audit, clock);
+  const lifecycle = new AccountLifecycleService(cognito, revocations, addresses, mail, audit, clock, events);
+  const invitations = new InvitationsService(cognito, addresses, links, mail, audit, clock, events);
   const resetLinks = new PasswordResetLinks(cognito, links);
   const restoreLinks = new EmailRestoreLinks(cognito, links, clock);
   return {
@@ -138,13 +153,14 @@ export function accountsKit() {
     outbox,
     trail,
     jobs,
+    published,
     records,
     revocations,
     addresses,
     lifecycle,
     invitations,
     signup: new SignupService(requests, addresses, invitations, mail, audit),
-    activation: new ActivationService(cognito, addresses, audit, clock),
+    activation: new ActivationService(cognito, addresses, audit, clock, events),
     profile: new ProfileService(cognito, clock),
     emailChanges: new EmailChangeService(requests, cognito, addresses, links, mail, audit),
     confirmations: new EmailConfirmationService(cognito, addresses, restoreLinks, lifecycle, audit, clock),

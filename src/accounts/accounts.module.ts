@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AdmissionModule } from '../admission/admission.module';
 import { Clock } from '../common/clock';
 import { AuthModule } from '../auth/auth.module';
+import { EventsModule } from '../events/events.module';
 import { CognitoModule } from '../cognito/cognito.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
@@ -28,7 +29,7 @@ import { InvitationsService } from './signup/invitations.service';
 import { SignupService } from './signup/signup.service';
 
 @Module({
-  imports: [AuthModule, CognitoModule, MailModule, RateLimitModule, AdmissionModule],
+  imports: [AuthModule, CognitoModule, MailModule, RateLimitModule, AdmissionModule, EventsModule],
   controllers: [
     SignupController,
     ProfileController,

@@ -15,7 +15,8 @@ import { DYNAMODB_ACTIONS } from '../coordination/dynamodb-coordination';
  */
 
 /** What a policy statement names as `Resource`. */
-export type AwsResource = 'userPool' | 'mail' | 'jobsQueue' | 'deadLetterQueue' | 'coordinationTable';
+export type AwsResource =
+  'userPool' | 'mail' | 'jobsQueue' | 'deadLetterQueue' | 'coordinationTable' | 'eventBus';
 
 export type DeployedFunction = 'api' | 'worker';
 
@@ -57,10 +58,13 @@ export const AWS_ACTIONS: Record<DeployedFunction, Partial<Record<AwsResource, r
       'cognito-idp:AdminDeleteUser',
     ],
     mail: MAIL_ACTIONS,
-    // Backoff; the redrive policy (which names the dead-letter queue).
-    jobsQueue: ['sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+    // Backoff; the redrive policy (which names the dead-letter queue); a job's lifecycle events
+    // (the signup job's account.invited) queued as delivery jobs.
+    jobsQueue: ['sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:SendMessage'],
     deadLetterQueue: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
     coordinationTable: DYNAMODB_ACTIONS,
+    // The event delivery jobs, with EVENT_BUS_NAME (src/events/eventbridge-sink.ts).
+    eventBus: ['events:PutEvents'],
   },
 };
 

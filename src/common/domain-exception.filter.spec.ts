@@ -13,7 +13,9 @@ import { createAdapter } from '../app.setup';
 import { DomainExceptionFilter } from './domain-exception.filter';
 import type { ErrorResponseDto } from './dto/error-response.dto';
 import {
+  DeadLetterNotFoundError,
   DomainError,
+  EventSinkUnavailableError,
   EmailTakenError,
   ERROR_STATUS,
   ErrorCode,
@@ -69,6 +71,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   SERVICE_BUSY: new ServiceBusyError(7),
   CAPTCHA_FAILED: new CaptchaFailedError(),
   CAPTCHA_UNAVAILABLE: new CaptchaUnavailableError(),
+  EVENT_SINK_UNAVAILABLE: new EventSinkUnavailableError(),
+  DEAD_LETTER_NOT_FOUND: new DeadLetterNotFoundError(),
 };
 
 /**

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   NOT_AUTHORIZED: 403,
   FORBIDDEN: 403,
   USER_NOT_FOUND: 404,
+  DEAD_LETTER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   USERNAME_TAKEN: 409,
   NOT_INVITED: 409,
@@ -26,6 +27,7 @@ export const ERROR_STATUS = {
   STORE_UNAVAILABLE: 503,
   SERVICE_BUSY: 503,
   CAPTCHA_UNAVAILABLE: 503,
+  EVENT_SINK_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -87,6 +89,14 @@ export class StoreUnavailableError extends withMessage(
   'STORE_UNAVAILABLE',
   'The service is temporarily unavailable, please retry later',
 ) {}
+
+/** A webhook receiver or EventBridge did not take an event: its delivery job retries (never an HTTP answer). */
+export class EventSinkUnavailableError extends withMessage(
+  'EVENT_SINK_UNAVAILABLE',
+  'The event receiver is unavailable, delivery will be retried',
+) {}
+
+export class DeadLetterNotFoundError extends withMessage('DEAD_LETTER_NOT_FOUND', 'No such dead letter') {}
 
 /** Wrong token, unknown user, already activated or expired: deliberately one error. */
 export class InvalidActivationLinkError extends withMessage(

@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, IsUrl, MinLength, ValidateIf } from 'class-validator';
 import { OptionalBool, OptionalInt } from './env.decorators';
+import { EventVariables } from './events.env';
 
 export const CAPTCHA_PROVIDERS = ['none', 'turnstile', 'hcaptcha'] as const;
 export type CaptchaProvider = (typeof CAPTCHA_PROVIDERS)[number];
@@ -9,7 +10,7 @@ export type CaptchaProvider = (typeof CAPTCHA_PROVIDERS)[number];
  * forgot password): a global budget, a queue-depth ceiling and an optional CAPTCHA. The service's
  * schema (EnvironmentVariables) extends this class.
  */
-export class AdmissionVariables {
+export class AdmissionVariables extends EventVariables {
   /** Whether the global budget and the queue ceiling apply (503 + Retry-After beyond them). */
   @OptionalBool()
   ADMISSION_ENABLED: boolean = true;

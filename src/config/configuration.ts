@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { coordinationStoreOf } from './coordination-store';
 import { EnvironmentVariables, validateEnvironment } from './env.validation';
+import { parseWebhookEndpoints } from './events.env';
 
 type RawEnvironment = Record<string, unknown>;
 
@@ -201,6 +202,19 @@ export const adminConfig = slice('admin', (e) => ({
   repairEveryMs: e.ACCOUNT_REPAIR_INTERVAL_MINUTES * 60_000,
 }));
 
+/** Lifecycle events: the webhook receivers and their secrets, the EventBridge bus (docs/events.md). */
+export const eventsConfig = slice('events', (e) => ({
+  webhooks: e.WEBHOOK_ENDPOINTS
+    ? parseWebhookEndpoints(e.WEBHOOK_ENDPOINTS, e.WEBHOOK_ALLOW_LOOPBACK_HTTP).endpoints
+    : [],
+  secrets: e.WEBHOOK_SECRETS?.split(',') ?? [],
+  timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+  allowLoopbackHttp: e.WEBHOOK_ALLOW_LOOPBACK_HTTP,
+  eventBus: e.EVENT_BUS_NAME,
+  eventBridgeEndpoint: e.EVENTBRIDGE_ENDPOINT,
+  region: e.AWS_REGION,
+}));
+
 export const demoConfig = slice('demo', (e) => ({ pagesEnabled: e.DEMO_PAGES }));
 
 export const configSlices = [
@@ -216,4 +230,5 @@ export const configSlices = [
   admissionConfig,
   adminConfig,
   demoConfig,
+  eventsConfig,
 ];

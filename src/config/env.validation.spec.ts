@@ -216,13 +216,17 @@ describe('validateEnvironment', () => {
 
 describe('the documented configuration', () => {
   // Every variable the schema knows, read from its source: `  NAME: type` or `  NAME?: type`.
-  const source = readFileSync(join(__dirname, 'env.validation.ts'), 'utf8');
+  const source = ['env.validation.ts', 'events.env.ts']
+    .map((file) => readFileSync(join(__dirname, file), 'utf8'))
+    .join('\n');
   const variables = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+)[?!]?:/gm)].map(([, name]) => name);
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
 
   it('reads the schema', () => {
-    expect(variables).toEqual(expect.arrayContaining(['AWS_REGION', 'REDIS_URL', 'HTTP_MAX_CONNECTIONS']));
+    expect(variables).toEqual(
+      expect.arrayContaining(['AWS_REGION', 'REDIS_URL', 'HTTP_MAX_CONNECTIONS', 'WEBHOOK_ENDPOINTS']),
+    );
   });
 
   it.each(variables)('%s is in the README configuration table and in .env.example', (name) => {

@@ -9,11 +9,15 @@ export interface RetryOptions {
   horizonMs: number;
 }
 
-/** Outages worth waiting for: Cognito throttling or down, the mail server refusing or down, Redis down. */
+/**
+ * Outages worth waiting for: Cognito throttling or down, the mail server refusing or down, Redis
+ * down, a webhook receiver or EventBridge not taking an event.
+ */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
   'IDENTITY_PROVIDER_UNAVAILABLE',
   'MAIL_UNAVAILABLE',
   'STORE_UNAVAILABLE',
+  'EVENT_SINK_UNAVAILABLE',
 ]);
 
 /**

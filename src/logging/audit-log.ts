@@ -28,7 +28,8 @@ export type AuditEvent =
   | 'account.deleted'
   | 'account.disabled'
   | 'account.enabled'
-  | 'notice.sent';
+  | 'notice.sent'
+  | 'event.replayed';
 
 /** Fields an audit line may carry: identifiers only, never an address or a secret. */
 export interface AuditFields {

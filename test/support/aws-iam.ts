@@ -61,6 +61,7 @@ export function resourceKind(arn: string): AwsResource {
   if (/^arn:aws:sqs:[\w-]+:\d{12}:.*DeadLetter.*$/i.test(arn)) return 'deadLetterQueue';
   if (/^arn:aws:sqs:[\w-]+:\d{12}:.*Jobs.*$/i.test(arn)) return 'jobsQueue';
   if (/^arn:aws:dynamodb:[\w-]+:\d{12}:table\/.+$/.test(arn)) return 'coordinationTable';
+  if (/^arn:aws:events:[\w-]+:\d{12}:event-bus\/.+$/.test(arn)) return 'eventBus';
   throw new Error(`a resource the deployment does not have: ${arn}`);
 }
 

@@ -215,6 +215,7 @@ export function exampleStack(parameters: Record<string, string> = {}): Stack {
       MailFrom: 'Example App <no-reply@example.com>',
       SesIdentity: 'example.com',
       SesConfigurationSet: 'accounts',
+      EventBusName: 'accounts-events',
       ...parameters,
     },
     physical: {

@@ -4,6 +4,7 @@ import { provisionPool } from '../../src/provisioning/provision-pool.ts';
 import { freePort } from '../child-process.ts';
 import { installedMotoPython, startMoto } from '../moto.ts';
 import { startCognitoFidelity } from '../cognito-fidelity.ts';
+import { startEventReceiver, type EventReceiver } from './event-receiver.mts';
 import { seedLocalAdmin, type LocalAdmin } from './local-admin.mts';
 
 const LOOPBACK = '127.0.0.1';
@@ -23,6 +24,8 @@ export interface LocalStack {
   apiUrl: string;
   cognitoEndpoint: string;
   inboxUrl: string;
+  /** The demo receiver's page: the lifecycle events of one's own clicks, verified. */
+  eventsUrl: string;
   pool: LocalPool;
   /** An account in the admin group, to try the admin page and API with. */
   admin: LocalAdmin;
@@ -73,7 +76,14 @@ async function makeLocalAdmin(endpoint: string, userPoolId: string): Promise<Loc
   }
 }
 
-function serviceEnv(apiUrl: string, port: number, endpoint: string, pool: LocalPool, mail: MailCatcher) {
+function serviceEnv(
+  apiUrl: string,
+  port: number,
+  endpoint: string,
+  pool: LocalPool,
+  mail: MailCatcher,
+  events: EventReceiver,
+) {
   return {
     PORT: String(port),
     HOST: LOOPBACK,
@@ -98,6 +108,9 @@ function serviceEnv(apiUrl: string, port: number, endpoint: string, pool: LocalP
     RATE_LIMIT_USER_PER_MINUTE: '120',
     RATE_LIMIT_ADMIN_PER_MINUTE: '300',
     DEMO_PAGES: 'true',
+    WEBHOOK_ENDPOINTS: JSON.stringify([{ url: events.hookUrl, events: ['*'] }]),
+    WEBHOOK_SECRETS: events.secret,
+    WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true',
     // Quiet unless asked: the banner is what a person needs to see.
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   };
@@ -131,12 +144,24 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
     stops.push(() => cognito.stop());
     const mail = await startMailCatcher();
     stops.push(mail.stop);
+    const events = await startEventReceiver(LOOPBACK);
+    stops.push(events.stop);
     const pool = await provisionLocalPool(cognito.endpoint);
     const admin = await makeLocalAdmin(cognito.endpoint, pool.userPoolId);
     const apiPort = port ?? (await freePort());
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
-    const env = serviceEnv(apiUrl, apiPort, cognito.endpoint, pool, mail);
-    return { apiUrl, cognitoEndpoint: cognito.endpoint, inboxUrl: mail.inboxUrl, pool, admin, env, stop };
+    const env = serviceEnv(apiUrl, apiPort, cognito.endpoint, pool, mail, events);
+    const { inboxUrl } = mail;
+    return {
+      apiUrl,
+      cognitoEndpoint: cognito.endpoint,
+      inboxUrl,
+      eventsUrl: events.pageUrl,
+      pool,
+      admin,
+      env,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

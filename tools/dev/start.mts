@@ -33,13 +33,14 @@ function withoutAwsSession(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   );
 }
 
-function banner({ apiUrl, inboxUrl, cognitoEndpoint, pool, admin }: LocalStack): string {
+function banner({ apiUrl, inboxUrl, eventsUrl, cognitoEndpoint, pool, admin }: LocalStack): string {
   const rows = [
     ['API', apiUrl],
     ['Swagger UI', `${apiUrl}/docs`],
     ['Demo pages', `${apiUrl}/demo/`],
     ['Admin page', `${apiUrl}/demo/admin.html`],
     ['Inbox', inboxUrl],
+    ['Events received', eventsUrl],
     ['Cognito (moto)', cognitoEndpoint],
     ['User pool', pool.userPoolId],
     ['Backend client', pool.backendClientId],

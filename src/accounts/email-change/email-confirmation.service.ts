@@ -49,6 +49,10 @@ export class EmailConfirmationService {
         await this.addresses.claim(pending.email, username);
       });
       this.audit.record('email-change.confirmed', { username });
+      await this.lifecycle.announce('account.email_changed', account, {
+        previousEmail: account.email ?? '',
+        email: pending.email,
+      });
       await this.cleanUpPending(username);
       await this.noticeToOldAddress(account, pending.email);
       return { email: pending.email };

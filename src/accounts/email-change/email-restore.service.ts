@@ -69,6 +69,10 @@ export class EmailRestoreService {
         await this.addresses.claim(origin, username);
       });
       this.audit.record('email-change.restored', { username });
+      await this.lifecycle.announce('account.email_restored', account, {
+        previousEmail: account.email ?? '',
+        email: origin,
+      });
       await this.cleanUp(account);
       await this.mailResetLink({ ...account, email: origin });
       if (account.email !== origin) await this.lifecycle.notify(account, 'email-restored');

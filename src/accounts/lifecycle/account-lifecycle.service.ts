@@ -3,6 +3,7 @@ import { Revocations } from '../../auth/revocations';
 import { Clock } from '../../common/clock';
 import type { Account } from '../../cognito/account';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
+import { AccountEvents } from '../../events/account-events';
 import { AuditLog } from '../../logging/audit-log';
 import { MailService } from '../../mail/mail.service';
 import type { MailContexts, MailTemplate } from '../../mail/mail.types';
@@ -39,7 +40,16 @@ export class AccountLifecycleService {
     private readonly mail: MailService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly events: AccountEvents,
   ) {}
+
+  /**
+   * Tells the app's own systems (webhooks, EventBridge: docs/events.md) of a change Cognito has just
+   * accepted. One line in the flow, after its Cognito call: `await this.lifecycle.announce(type, account)`.
+   */
+  announce(...event: Parameters<AccountEvents['publish']>): Promise<void> {
+    return this.events.publish(...event);
+  }
 
   /**
    * Ends every session: Cognito's global sign-out first, then the revocation mark (this service
@@ -62,6 +72,7 @@ export class AccountLifecycleService {
     const account = await this.cognito.getAccount(username);
     await this.endSessions(account);
     this.audit.record('sessions.revoked', { username, admin });
+    await this.announce('account.sessions_revoked', account);
     await this.notify(account, 'sessions-ended');
   }
 
@@ -76,6 +87,7 @@ export class AccountLifecycleService {
       await this.cognito.deleteAccount(username);
       await this.revocations.revokeAll(subOf(account), this.clock.now());
       this.audit.record('account.deleted', { username, admin });
+      await this.announce('account.deleted', account);
       await this.notify(account, 'account-deleted');
     });
   }
@@ -86,12 +98,14 @@ export class AccountLifecycleService {
     await this.endSessions(account);
     await this.cognito.disable(username);
     this.audit.record('account.disabled', { username, admin });
+    await this.announce('account.disabled', account);
   }
 
   /** A disabled account may sign in again (anew: its old tokens stay refused). */
   async enable(username: string, { admin }: Actor = {}): Promise<void> {
     await this.cognito.enable(username);
     this.audit.record('account.enabled', { username, admin });
+    await this.announce('account.enabled', () => this.cognito.getAccount(username));
   }
 
   /**

@@ -48,6 +48,7 @@ export class PasswordResetService {
       await this.lifecycle.endSessions(account);
       await this.cognito.clearPasswordResetSecret(username);
       this.audit.record('password-reset.completed', { username });
+      await this.lifecycle.announce('account.password_reset', account);
       await this.lifecycle.notify(account, 'password-changed');
       return { username };
     });

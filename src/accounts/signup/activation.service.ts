@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock';
 import { EmailTakenError, InvalidActivationLinkError, UserNotFoundError } from '../../common/errors';
 import type { Account } from '../../cognito/account';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
+import { AccountEvents } from '../../events/account-events';
 import { AuditLog } from '../../logging/audit-log';
 import { AddressRegistry, keepsAddress } from '../address-registry';
 import { matchSeal } from '../link-secret';
@@ -19,6 +20,7 @@ export class ActivationService {
     private readonly addresses: AddressRegistry,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly events: AccountEvents,
   ) {}
 
   completeSignup(
@@ -27,7 +29,8 @@ export class ActivationService {
     password: string,
   ): Promise<{ username: string; email: string }> {
     return this.addresses.withAccount(username, async () => {
-      const { email } = await this.openInvitation(username, token);
+      const account = await this.openInvitation(username, token);
+      const { email } = account;
       return this.addresses.withAddress(email, async () => {
         // Right before the address becomes verified: nobody else may hold it, or have just been given it.
         const holders = await this.addresses.holders(email, username);
@@ -42,6 +45,7 @@ export class ActivationService {
         await this.cognito.setPassword(username, password);
         await this.addresses.claim(email, username);
         this.audit.record('account.activated', { username });
+        await this.events.publish('account.activated', account);
         return { username, email };
       });
     });

@@ -4,6 +4,7 @@ import { Clock } from '../../common/clock';
 import { EmailTakenError, NotInvitedError, UserNotFoundError } from '../../common/errors';
 import type { Account } from '../../cognito/account';
 import { CognitoGateway } from '../../cognito/cognito-gateway';
+import { AccountEvents } from '../../events/account-events';
 import { AuditLog } from '../../logging/audit-log';
 import type { MailMessage } from '../../mail/mail.types';
 import { MailService } from '../../mail/mail.service';
@@ -56,6 +57,7 @@ export class InvitationsService {
     private readonly mail: MailService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly events: AccountEvents,
   ) {}
 
   /** An admin's invitation: a new invited account for a free address, and its activation mail. */
@@ -120,6 +122,7 @@ export class InvitationsService {
       );
     }
     await this.addresses.claim(email, id);
+    await this.events.publish('account.invited', account);
     return { username: id, email, locale, activationUrl: url, expiresAt };
   }
 
