@@ -1,5 +1,11 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
-import { InRegionOfAwsRegion, LINK_TEMPLATE, OptionalBool, OptionalInt } from './env.decorators';
+import {
+  InRegionOfAwsRegion,
+  LINK_TEMPLATE,
+  OptionalBool,
+  OptionalInt,
+  TrustedProxies,
+} from './env.decorators';
 import { SharedWhereSeveralProcesses, type CoordinationStoreEngine } from './coordination-store';
 import { validateVariables } from './validate-variables';
 
@@ -118,16 +124,12 @@ export class EnvironmentVariables {
   SMTP_TIMEOUT_MS: number = 10_000;
 
   /**
-   * Which proxies' X-Forwarded-For to believe for the client IP: false, a hop count (1 behind one
-   * load balancer), or the proxies' addresses/CIDRs. Never `true`: that believes the leftmost entry,
-   * which the client writes itself, so every rate limit per IP could be dodged.
+   * Which proxies' X-Forwarded-For to believe for the client IP: false, a small hop count (1 behind one
+   * load balancer), or the proxies' addresses/CIDRs (see TrustedProxies for what is refused).
    */
   @IsOptional()
-  @Matches(/^(false|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, {
-    message:
-      'TRUST_PROXY must be false, a hop count (e.g. 1 behind one load balancer), or a comma-separated list ' +
-      'of proxy addresses or CIDRs; true is refused because clients can forge the leftmost X-Forwarded-For',
-  })
+  @IsString()
+  @TrustedProxies()
   TRUST_PROXY: string = 'false';
 
   /** Browser origins allowed to call the API (CORS), comma-separated; none by default. */
