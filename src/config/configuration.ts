@@ -4,6 +4,9 @@ import { EnvironmentVariables, validateEnvironment } from './env.validation';
 
 type RawEnvironment = Record<string, unknown>;
 
+/** Prometheus's customary exporter port, where the metrics listen unless METRICS_PORT says otherwise. */
+const DEFAULT_METRICS_PORT = 9464;
+
 /** The environment last validated, and the variables it was validated from. */
 let validated: { fingerprint: string; env: EnvironmentVariables } | undefined;
 
@@ -165,12 +168,12 @@ export const linksConfig = slice('links', (e) => ({
 }));
 
 /**
- * Prometheus metrics: collected when METRICS_ENABLED or METRICS_PORT is set; served on the API's
- * /metrics, or only on METRICS_PORT when that is set. Readiness limits live here too.
+ * Prometheus metrics: collected when METRICS_ENABLED or METRICS_PORT is set, and served only on
+ * their own port (METRICS_PORT, 9464 by default), never on the API's. Readiness limits live here too.
  */
 export const operationsConfig = slice('operations', (e) => ({
   metricsEnabled: e.METRICS_ENABLED || e.METRICS_PORT !== undefined,
-  metricsPort: e.METRICS_PORT,
+  metricsPort: e.METRICS_PORT ?? DEFAULT_METRICS_PORT,
   host: e.HOST,
   readyMaxQueueBacklog: e.READY_MAX_QUEUE_BACKLOG,
 }));

@@ -261,12 +261,12 @@ export class EnvironmentVariables {
   @OptionalInt(1, 1_000_000)
   HTTP_MAX_CONNECTIONS: number = 1_000;
 
-  /** Serves GET /metrics (Prometheus) on the service's port; off by default. */
+  /** Serves GET /metrics (Prometheus) on a port of its own (METRICS_PORT); off by default. */
   @OptionalBool()
   METRICS_ENABLED: boolean = false;
 
-  /** Serves the metrics on this port instead (its own small HTTP server), leaving /metrics off the API. */
-  @OptionalInt(1, 65535)
+  /** The metrics' own port (a small HTTP server of its own; 0 picks a free one); implies METRICS_ENABLED. */
+  @OptionalInt(0, 65535)
   METRICS_PORT?: number;
 
   /** GET /health/ready answers 503 while more jobs than this wait in the queue. */
