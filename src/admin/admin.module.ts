@@ -5,6 +5,7 @@ import { CognitoModule } from '../cognito/cognito.module';
 import { Clock } from '../common/clock';
 import { AccountHealthController } from './account-health.controller';
 import { AccountHealthService } from './account-health.service';
+import { AdminActionsService } from './admin-actions.service';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersService } from './admin-users.service';
 import { AdminView } from './admin-view';
@@ -13,6 +14,6 @@ import { AdminView } from './admin-view';
 @Module({
   imports: [AccountsModule, AuthModule, CognitoModule],
   controllers: [AdminUsersController, AccountHealthController],
-  providers: [AdminUsersService, AccountHealthService, AdminView, Clock],
+  providers: [AdminActionsService, AdminUsersService, AccountHealthService, AdminView, Clock],
 })
 export class AdminModule {}
