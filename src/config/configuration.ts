@@ -121,6 +121,7 @@ export const httpLimitsFromEnvironment = () => {
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: e.HTTP_MAX_CONNECTIONS,
+    maxConnectionsPerClient: e.HTTP_MAX_CONNECTIONS_PER_CLIENT,
   };
 };
 

@@ -261,6 +261,10 @@ export class EnvironmentVariables {
   @OptionalInt(1, 1_000_000)
   HTTP_MAX_CONNECTIONS: number = 1_000;
 
+  /** Open connections per client address (the socket's peer: behind a proxy, the proxy); 0 for none. */
+  @OptionalInt(0, 1_000_000)
+  HTTP_MAX_CONNECTIONS_PER_CLIENT: number = 100;
+
   /** Serves GET /metrics (Prometheus) on a port of its own (METRICS_PORT); off by default. */
   @OptionalBool()
   METRICS_ENABLED: boolean = false;
