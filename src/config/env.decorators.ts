@@ -89,3 +89,16 @@ const problemsOf = (value: unknown): string => {
   const problems = typeof value === 'string' ? trustProxyProblems(value).filter((p) => p !== 'true') : [];
   return problems.length > 0 ? ` (${problems.join('; ')})` : '';
 };
+
+/** Node refuses a header timeout longer than the whole request's (a RangeError at boot otherwise). */
+export const WithinRequestTimeout = () =>
+  ValidateBy({
+    name: 'rule:withinRequestTimeout',
+    validator: {
+      validate: (value: unknown, args) => {
+        const request = (args?.object as { HTTP_REQUEST_TIMEOUT_MS?: unknown }).HTTP_REQUEST_TIMEOUT_MS;
+        return typeof value !== 'number' || typeof request !== 'number' || value <= request;
+      },
+      defaultMessage: () => 'HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    },
+  });

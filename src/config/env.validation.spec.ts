@@ -63,6 +63,15 @@ describe('validateEnvironment', () => {
     expect(linesAbout(message, 'TRUST_PROXY')[0]).toContain(reason);
   });
 
+  it('refuses a header timeout longer than the request timeout (Node would throw at boot)', () => {
+    const message = failureFor({ ...VALID, HTTP_HEADERS_TIMEOUT_MS: '60000' });
+    expect(linesAbout(message, 'HTTP_HEADERS_TIMEOUT_MS')[0]).toContain(
+      'not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    );
+    const same = { ...VALID, HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '60000' };
+    expect(validateEnvironment(same).HTTP_HEADERS_TIMEOUT_MS).toBe(60_000);
+  });
+
   it('keeps HOST and LOG_LEVEL when they are given', () => {
     const env = validateEnvironment({ ...VALID, HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
 

@@ -5,6 +5,7 @@ import {
   OptionalBool,
   OptionalInt,
   TrustedProxies,
+  WithinRequestTimeout,
 } from './env.decorators';
 import { SharedWhereSeveralProcesses, type CoordinationStoreEngine } from './coordination-store';
 import { validateVariables } from './validate-variables';
@@ -248,6 +249,7 @@ export class EnvironmentVariables {
 
   /** Until a request's headers must have arrived. */
   @OptionalInt(1_000, 600_000)
+  @WithinRequestTimeout()
   HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
 
   /** Until a whole request must have arrived. */
