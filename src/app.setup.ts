@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { appConfig, cognitoConfig, demoConfig, type TrustProxy } from './config/configuration';
 import { serveDemoPages } from './demo/demo-pages';
+import { limitConnectionsPerClient } from './common/connections-per-client';
 import { errorResponse } from './common/dto/error-response.dto';
 import { parseJsonBody } from './common/json-body';
 import { apiHeaders, pageHeaders } from './common/security-headers';
@@ -44,6 +45,8 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** Connections over this are closed at once. */
   maxConnections: number;
+  /** Connections from one client address over this are closed at once; 0 for no such limit. */
+  maxConnectionsPerClient: number;
 }
 
 /**
@@ -62,6 +65,7 @@ function serverFactory(limits: HttpLimits) {
       handler,
     );
     server.maxConnections = limits.maxConnections;
+    if (limits.maxConnectionsPerClient > 0) limitConnectionsPerClient(server, limits.maxConnectionsPerClient);
     return server;
   };
 }

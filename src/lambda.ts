@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type {
+  ALBEvent,
   APIGatewayProxyEvent,
   APIGatewayProxyEventV2,
   Context,
@@ -10,6 +11,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
+import { isAlbEvent, withAlbClientIp } from './alb-client-ip';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp, createAdapter } from './app.setup';
 import { jobsConfig } from './config/configuration';
@@ -45,17 +47,16 @@ function theApp(): Promise<NestFastifyApplication> {
   return app;
 }
 
-let proxy: PromiseHandler<APIGatewayProxyEvent | APIGatewayProxyEventV2, LambdaResponse> | undefined;
+type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
 
-/** API Gateway HTTP API (payload 2.0), REST API and function URL events. */
-export async function handler(
-  event: APIGatewayProxyEventV2 | APIGatewayProxyEvent,
-  context: Context,
-): Promise<LambdaResponse> {
-  proxy ??= awsLambdaFastify((await theApp()).getHttpAdapter().getInstance(), {
+let proxy: PromiseHandler<HttpEvent, LambdaResponse> | undefined;
+
+/** API Gateway HTTP API (payload 2.0), REST API, function URL and Application Load Balancer events. */
+export async function handler(event: HttpEvent, context: Context): Promise<LambdaResponse> {
+  proxy ??= awsLambdaFastify<HttpEvent>((await theApp()).getHttpAdapter().getInstance(), {
     decorateRequest: false,
   });
-  return proxy(event, context);
+  return proxy(isAlbEvent(event) ? withAlbClientIp(event) : event, context);
 }
 
 let jobWorker: SqsJobWorker | undefined;

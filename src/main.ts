@@ -1,5 +1,7 @@
 // Must stay the first import: it speeds up loading every module after it.
 import './compile-cache';
+// Next: a bad environment stops here with the configuration message, before any module can throw.
+import './config/boot-check';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -46,6 +46,10 @@ describe('the admin page (npm start, Chromium)', () => {
     await ui.page.getByRole('button', { name: 'Sign in' }).click();
     await expectText(ui.stateOf(ui.admin.email), 'active');
     expect(await ui.page.locator('#status').textContent()).toBe(''); // the stale error is gone
+    // The admin's own row offers nothing that would lock the admin out.
+    const own = ui.page.locator('#users tbody tr', { hasText: ui.admin.email });
+    await expectText(own.locator('td.actions'), 'you');
+    expect(await own.getByRole('button').count()).toBe(0);
     await screenshot(ui.page, 'admin-01-accounts');
   });
 

@@ -4,7 +4,14 @@ import { createPool, signInFrontend, type TestPool } from './support/cognito-poo
 import { coordinationTableEnv, createCoordinationTable } from './support/dynamodb';
 import { ACTIVATION_LINK_PREFIX, testEnv } from './support/env';
 import { linkParams, TEST_PASSWORD } from './support/flows';
-import { buildBundle, httpEvent, startLambda, type Bundle, type LambdaContainer } from './support/lambda';
+import {
+  albEvent,
+  buildBundle,
+  httpEvent,
+  startLambda,
+  type Bundle,
+  type LambdaContainer,
+} from './support/lambda';
 import { startSmtp, type SmtpSink } from './support/smtp';
 import { createJobQueues, receive, sqsEvent, type JobQueues } from './support/sqs';
 
@@ -145,5 +152,28 @@ describe('the bundled Lambda functions (API Gateway v2 and SQS events, moto, rea
     expect(again.messages[0]?.Attributes?.ApproximateReceiveCount).toBe('2');
     expect(again.response).toEqual({ batchItemFailures: [] });
     await smtp.waitForMail(email);
+  });
+
+  it('behind an ALB, limits each client by the address the ALB saw, not all clients together', async () => {
+    const limited = await startLambda(bundle.dir, {
+      ...lambdaEnv,
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_IP_PER_MINUTE: '2',
+    });
+    // A malformed activation: answered 400 without any work, but counted by the per-IP limit.
+    const attempt = (albSaw: string, clientSent?: string) =>
+      limited
+        .invoke('handler', albEvent('POST', '/accounts/signup/complete', { body: {}, albSaw, clientSent }))
+        .then((res) => res.statusCode);
+    try {
+      expect([await attempt('198.51.100.7'), await attempt('198.51.100.7')]).toEqual([400, 400]);
+      expect(await attempt('198.51.100.7')).toBe(429);
+      // A forged entry before the ALB's own does not make a new client.
+      expect(await attempt('198.51.100.7', '192.0.2.99')).toBe(429);
+      // Another client behind the same ALB keeps its own limit.
+      expect(await attempt('203.0.113.50')).toBe(400);
+    } finally {
+      await limited.stop();
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { AccountLifecycleService } from '../accounts/lifecycle/account-lifecycle.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiErrorResponses } from '../common/api-responses';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
+import { AdminActionsService } from './admin-actions.service';
 import { AdminUsersService } from './admin-users.service';
 import {
   AdminUserDto,
@@ -24,7 +24,7 @@ import {
 export class AdminUsersController {
   constructor(
     private readonly users: AdminUsersService,
-    private readonly lifecycle: AccountLifecycleService,
+    private readonly actions: AdminActionsService,
   ) {}
 
   /** Invite an address: creates the account and sends the activation mail. 409 when an account has the address. */
@@ -60,12 +60,15 @@ export class AdminUsersController {
     return this.users.renewInvitation(admin, username);
   }
 
-  /** Disable the account: it cannot sign in, every session ends, its tokens are refused at once. */
+  /**
+   * Disable the account: it cannot sign in, every session ends, its tokens are refused at once. 409
+   * OWN_ACCOUNT for the caller's own account, LAST_ADMIN for the last enabled admin.
+   */
   @Post('users/:username/disable')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses(400, 404, 409)
   disableUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.lifecycle.disable(username, { admin: admin.username });
+    return this.actions.disable(admin, username);
   }
 
   /** Enable a disabled account again (its user signs in anew). */
@@ -73,22 +76,29 @@ export class AdminUsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiErrorResponses(400, 404)
   enableUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.lifecycle.enable(username, { admin: admin.username });
+    return this.actions.enable(admin, username);
   }
 
-  /** End every session (refresh tokens stop, access tokens refused at once); a notice goes to its address. */
+  /**
+   * End every session (refresh tokens stop, access tokens refused at once); a notice goes to its
+   * address. 409 OWN_ACCOUNT for the caller's own account (POST /accounts/me/sessions/revoke does it).
+   */
   @Post('users/:username/sign-out')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses(400, 404, 409)
   signOutUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.lifecycle.signOut(username, { admin: admin.username });
+    return this.actions.signOut(admin, username);
   }
 
-  /** Delete the account for good, with every session; a notice goes to its address, as for self-delete. */
+  /**
+   * Delete the account for good, with every session; a notice goes to its address, as for
+   * self-delete. 409 OWN_ACCOUNT for the caller's own account (DELETE /accounts/me does it),
+   * LAST_ADMIN for the last enabled admin.
+   */
   @Delete('users/:username')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses(400, 404, 409)
   deleteUser(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
-    return this.lifecycle.delete(username, { admin: admin.username });
+    return this.actions.delete(admin, username);
   }
 }

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { AccountHealthController } from './account-health.controller';
 import { ScheduledRepair } from './scheduled-repair';
 import { AccountHealthService } from './account-health.service';
+import { AdminActionsService } from './admin-actions.service';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersService } from './admin-users.service';
 import { AdminView } from './admin-view';
@@ -14,6 +15,6 @@ import { AdminView } from './admin-view';
 @Module({
   imports: [AccountsModule, AuthModule, CognitoModule],
   controllers: [AdminUsersController, AccountHealthController],
-  providers: [AdminUsersService, AccountHealthService, ScheduledRepair, AdminView, Clock],
+  providers: [AdminActionsService, AdminUsersService, AccountHealthService, ScheduledRepair, AdminView, Clock],
 })
 export class AdminModule {}

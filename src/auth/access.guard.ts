@@ -39,7 +39,7 @@ export class AccessGuard implements CanActivate {
     if (rule.token)
       await this.tokens.identify(context.switchToHttp().getRequest<AuthenticatedRequest>(), rule);
     if (!(await this.limits.canActivate(context))) return false;
-    if (rule.askCognito) await this.live.confirm(context);
+    if (rule.askCognito) await this.live.confirm(context, rule);
     return true;
   }
 }

@@ -42,6 +42,9 @@ export const AWS_ACTIONS: Record<DeployedFunction, Partial<Record<AwsResource, r
       'cognito-idp:AdminEnableUser',
       'cognito-idp:AdminSetUserMFAPreference',
       'cognito-idp:AdminUserGlobalSignOut',
+      // The admin API: the caller's membership asked live; the last admin kept.
+      'cognito-idp:AdminListGroupsForUser',
+      'cognito-idp:ListUsersInGroup',
     ],
     mail: MAIL_ACTIONS,
     // Enqueue; the depth for readiness and metrics.

@@ -73,10 +73,11 @@ export class CognitoClient implements OnModuleDestroy {
     );
     // Outermost: the time a caller waits, quota waits and SDK retries included.
     if (metrics) {
-      this.sdk.middlewareStack.add(
-        (next, context) => (args) => observed(metrics, context.commandName, () => next(args)),
-        { step: 'initialize', priority: 'high', name: 'cognitoMetrics' },
-      );
+      this.sdk.middlewareStack.add((next) => (args) => observed(metrics, () => next(args)), {
+        step: 'initialize',
+        priority: 'high',
+        name: 'cognitoMetrics',
+      });
     }
   }
 
@@ -94,20 +95,15 @@ export class CognitoClient implements OnModuleDestroy {
   }
 }
 
-/** Counts one call by operation and outcome (ok or the domain error it becomes), and times it. */
-async function observed<T>(
-  metrics: Metrics,
-  commandName: string | undefined,
-  run: () => Promise<T>,
-): Promise<T> {
-  const operation = operationOf(commandName);
-  const stop = metrics.cognitoRequestDuration.startTimer({ operation });
+/** Counts one call by outcome (ok or the domain error it becomes), and times it. */
+async function observed<T>(metrics: Metrics, run: () => Promise<T>): Promise<T> {
+  const stop = metrics.cognitoRequestDuration.startTimer();
   try {
     const output = await run();
-    metrics.cognitoRequests.inc({ operation, outcome: 'ok' });
+    metrics.cognitoRequests.inc({ outcome: 'ok' });
     return output;
   } catch (error) {
-    metrics.cognitoRequests.inc({ operation, outcome: outcomeOf(toDomainError(error)) });
+    metrics.cognitoRequests.inc({ outcome: outcomeOf(toDomainError(error)) });
     throw error;
   } finally {
     stop();

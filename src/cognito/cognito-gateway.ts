@@ -133,6 +133,12 @@ export abstract class CognitoGateway {
 
   abstract deleteAccount(username: string): Promise<void>;
 
+  /** The groups the user is in now (not as the token says: membership may have changed since). */
+  abstract groupsOf(username: string): Promise<string[]>;
+
+  /** The usernames of the group's members whose accounts are enabled, as Cognito lists them. */
+  abstract enabledMembersOf(group: string): Promise<string[]>;
+
   /**
    * Asks Cognito whether an access token is still good: refused (UnauthenticatedError) once the user
    * signed out everywhere, was disabled or deleted, or the token was revoked.

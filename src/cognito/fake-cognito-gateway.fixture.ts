@@ -27,6 +27,8 @@ export class FakeCognitoGateway extends CognitoGateway {
   readonly liveTokens = new Map<string, string>();
   /** Whether `probe` finds Cognito. */
   reachable = true;
+  /** Group name → its members' usernames. */
+  readonly groups = new Map<string, Set<string>>();
   private readonly users = new Map<string, Account>();
   private readonly faults = new Map<Verb, Error>();
 
@@ -180,6 +182,21 @@ export class FakeCognitoGateway extends CognitoGateway {
       this.existing(username);
       this.users.delete(username);
     });
+  }
+
+  groupsOf(username: string): Promise<string[]> {
+    return this.run('groupsOf', username, () => {
+      this.existing(username);
+      return [...this.groups].filter(([, members]) => members.has(username)).map(([group]) => group);
+    });
+  }
+
+  enabledMembersOf(group: string): Promise<string[]> {
+    return this.run('enabledMembersOf', group, () =>
+      [...(this.groups.get(group) ?? [])].filter(
+        (username) => this.users.get(username)?.state !== 'disabled',
+      ),
+    );
   }
 
   assertTokenLive(accessToken: string): Promise<void> {

@@ -5,12 +5,14 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
   GetUserCommand,
   ListUsersCommand,
+  ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Injectable } from '@nestjs/common';
 import {
@@ -47,6 +49,7 @@ import {
   type DirectoryQuery,
   type PendingChangeRead,
 } from './cognito-gateway';
+import { everyPage } from './every-page';
 import { listFilter } from './list-filter';
 import { RecentAccounts } from './recent-accounts';
 
@@ -231,6 +234,32 @@ export class SdkCognitoGateway extends CognitoGateway {
     return this.changing(username, (c) =>
       c.send(new AdminDeleteUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
+  }
+
+  groupsOf(username: string): Promise<string[]> {
+    return everyPage(async (NextToken) => {
+      const { Groups = [], NextToken: next } = await this.cognito.call((c) =>
+        c.send(
+          new AdminListGroupsForUserCommand({
+            UserPoolId: this.cognito.userPoolId,
+            Username: username,
+            NextToken,
+          }),
+        ),
+      );
+      return { items: Groups.flatMap((group) => group.GroupName ?? []), next };
+    });
+  }
+
+  enabledMembersOf(group: string): Promise<string[]> {
+    return everyPage(async (NextToken) => {
+      const { Users = [], NextToken: next } = await this.cognito.call((c) =>
+        c.send(
+          new ListUsersInGroupCommand({ UserPoolId: this.cognito.userPoolId, GroupName: group, NextToken }),
+        ),
+      );
+      return { items: Users.flatMap((u) => (u.Enabled && u.Username ? [u.Username] : [])), next };
+    });
   }
 
   async assertTokenLive(accessToken: string): Promise<void> {

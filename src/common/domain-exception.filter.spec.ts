@@ -41,6 +41,8 @@ import {
   ServiceBusyError,
   CaptchaFailedError,
   CaptchaUnavailableError,
+  LastAdminError,
+  OwnAccountError,
 } from './errors';
 import { CapturedLogs } from '../../test/support/captured-logs';
 
@@ -57,6 +59,8 @@ const SAMPLES: Record<ErrorCode, DomainError> = {
   EMAIL_TAKEN: new EmailTakenError(),
   USERNAME_TAKEN: new UsernameTakenError(),
   NOT_INVITED: new NotInvitedError(),
+  LAST_ADMIN: new LastAdminError(),
+  OWN_ACCOUNT: new OwnAccountError('DELETE /accounts/me'),
   REAUTHENTICATION_REQUIRED: new ReauthenticationRequiredError(),
   INVALID_CURSOR: new InvalidCursorError(),
   TOKEN_SCOPE_MISSING: new TokenScopeMissingError(),

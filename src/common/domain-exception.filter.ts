@@ -54,6 +54,13 @@ export class DomainExceptionFilter implements ExceptionFilter {
           : exception.message;
       return errorResponse(statusCode, shortened(withoutUrl(message, request)));
     }
+    if (isCutOffBody(exception)) {
+      // The client went away mid-body (a dropped connection, or a slow-body attacker): nothing of ours failed.
+      this.logger.log(
+        `Request body cut off by the client in ${request.method} ${pathOf(request)} (request ${request.id})`,
+      );
+      return errorResponse(HttpStatus.BAD_REQUEST, 'The request body was cut off');
+    }
     this.logger.error(
       `Unhandled error in ${request.method} ${pathOf(request)} (request ${request.id})`,
       exception instanceof Error ? exception.stack : String(exception),
@@ -62,6 +69,15 @@ export class DomainExceptionFilter implements ExceptionFilter {
       requestId: request.id,
     });
   }
+}
+
+/**
+ * Node's error for a request stream whose connection closed before its body ended. Checked by shape:
+ * Node's own errors may come from another realm (a VM context), where `instanceof Error` is false.
+ */
+function isCutOffBody(exception: unknown): boolean {
+  const { message, code } = (exception ?? {}) as { message?: unknown; code?: unknown };
+  return message === 'aborted' && code === 'ECONNRESET';
 }
 
 /** The request's path without its query string (a link's `?t=` token must never reach a log). */

@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   EMAIL_TAKEN: 409,
   USERNAME_TAKEN: 409,
   NOT_INVITED: 409,
+  LAST_ADMIN: 409,
+  OWN_ACCOUNT: 409,
   RATE_LIMITED: 429,
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
   MAIL_UNAVAILABLE: 503,
@@ -195,3 +197,16 @@ export class CaptchaUnavailableError extends withMessage(
   'CAPTCHA_UNAVAILABLE',
   'The CAPTCHA check is unavailable, please retry later',
 ) {}
+
+/** Disabling or deleting this admin would leave the admin group without an enabled member. */
+export class LastAdminError extends withMessage(
+  'LAST_ADMIN',
+  'This is the last enabled admin: add another admin before disabling or deleting this one',
+) {}
+
+/** An admin route aimed at the caller's own account, which would lock the caller out. */
+export class OwnAccountError extends DomainError {
+  constructor(selfServiceRoute: string) {
+    super('OWN_ACCOUNT', `This is your own account: use ${selfServiceRoute} instead`);
+  }
+}

@@ -5,6 +5,9 @@ import { parseWebhookEndpoints } from './events.env';
 
 type RawEnvironment = Record<string, unknown>;
 
+/** Prometheus's customary exporter port, where the metrics listen unless METRICS_PORT says otherwise. */
+const DEFAULT_METRICS_PORT = 9464;
+
 /** The environment last validated, and the variables it was validated from. */
 let validated: { fingerprint: string; env: EnvironmentVariables } | undefined;
 
@@ -119,6 +122,7 @@ export const httpLimitsFromEnvironment = () => {
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: e.HTTP_MAX_CONNECTIONS,
+    maxConnectionsPerClient: e.HTTP_MAX_CONNECTIONS_PER_CLIENT,
   };
 };
 
@@ -166,12 +170,12 @@ export const linksConfig = slice('links', (e) => ({
 }));
 
 /**
- * Prometheus metrics: collected when METRICS_ENABLED or METRICS_PORT is set; served on the API's
- * /metrics, or only on METRICS_PORT when that is set. Readiness limits live here too.
+ * Prometheus metrics: collected when METRICS_ENABLED or METRICS_PORT is set, and served only on
+ * their own port (METRICS_PORT, 9464 by default), never on the API's. Readiness limits live here too.
  */
 export const operationsConfig = slice('operations', (e) => ({
   metricsEnabled: e.METRICS_ENABLED || e.METRICS_PORT !== undefined,
-  metricsPort: e.METRICS_PORT,
+  metricsPort: e.METRICS_PORT ?? DEFAULT_METRICS_PORT,
   host: e.HOST,
 }));
 

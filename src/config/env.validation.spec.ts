@@ -36,14 +36,40 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ ...VALID, DEMO_PAGES: 'false' }).DEMO_PAGES).toBe(false);
   });
 
-  it('refuses TRUST_PROXY=true (forgeable client IP), takes hop counts and CIDRs', () => {
+  it('refuses TRUST_PROXY=true (forgeable client IP), takes small hop counts and proxy CIDRs', () => {
     expect(linesAbout(failureFor({ ...VALID, TRUST_PROXY: 'true' }), 'TRUST_PROXY')[0]).toContain(
       'hop count',
     );
     expect(validateEnvironment({ ...VALID, TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
-    expect(validateEnvironment({ ...VALID, TRUST_PROXY: '10.0.0.0/8,fd00::/8' }).TRUST_PROXY).toBe(
-      '10.0.0.0/8,fd00::/8',
+    expect(validateEnvironment({ ...VALID, TRUST_PROXY: '5' }).TRUST_PROXY).toBe('5');
+    expect(validateEnvironment({ ...VALID, TRUST_PROXY: '10.0.0.0/8,fd00::/48,192.0.2.7' }).TRUST_PROXY).toBe(
+      '10.0.0.0/8,fd00::/48,192.0.2.7',
     );
+  });
+
+  it.each([
+    ['99', '99 hops'],
+    ['6', '6 hops'],
+    ['0.0.0.0/0', 'covers too much'],
+    ['0.0.0.0/1,128.0.0.0/1', '"0.0.0.0/1" covers too much'],
+    ['10.0.0.0/7', 'IPv4 prefixes start at /8'],
+    ['::/0', 'covers too much'],
+    ['2000::/3', 'IPv6 prefixes start at /32'],
+    ['10.0.0.0/33', 'no valid prefix length'],
+    ['10.0.0.300', 'not an IP address'],
+  ])('refuses TRUST_PROXY=%s in the configuration error, not a stack', (value, reason) => {
+    const message = failureFor({ ...VALID, TRUST_PROXY: value });
+    expect(message).toMatch(/^Invalid configuration:\n/);
+    expect(linesAbout(message, 'TRUST_PROXY')[0]).toContain(reason);
+  });
+
+  it('refuses a header timeout longer than the request timeout (Node would throw at boot)', () => {
+    const message = failureFor({ ...VALID, HTTP_HEADERS_TIMEOUT_MS: '60000' });
+    expect(linesAbout(message, 'HTTP_HEADERS_TIMEOUT_MS')[0]).toContain(
+      'not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    );
+    const same = { ...VALID, HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '60000' };
+    expect(validateEnvironment(same).HTTP_HEADERS_TIMEOUT_MS).toBe(60_000);
   });
 
   it('keeps HOST and LOG_LEVEL when they are given', () => {

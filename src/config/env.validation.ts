@@ -1,5 +1,12 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
-import { InRegionOfAwsRegion, LINK_TEMPLATE, OptionalBool, OptionalInt } from './env.decorators';
+import {
+  InRegionOfAwsRegion,
+  LINK_TEMPLATE,
+  OptionalBool,
+  OptionalInt,
+  TrustedProxies,
+  WithinRequestTimeout,
+} from './env.decorators';
 import { SharedWhereSeveralProcesses, type CoordinationStoreEngine } from './coordination-store';
 import { AdmissionVariables } from './admission.env';
 import { validateVariables } from './validate-variables';
@@ -122,16 +129,12 @@ export class EnvironmentVariables extends AdmissionVariables {
   SMTP_TIMEOUT_MS: number = 10_000;
 
   /**
-   * Which proxies' X-Forwarded-For to believe for the client IP: false, a hop count (1 behind one
-   * load balancer), or the proxies' addresses/CIDRs. Never `true`: that believes the leftmost entry,
-   * which the client writes itself, so every rate limit per IP could be dodged.
+   * Which proxies' X-Forwarded-For to believe for the client IP: false, a small hop count (1 behind one
+   * load balancer), or the proxies' addresses/CIDRs (see TrustedProxies for what is refused).
    */
   @IsOptional()
-  @Matches(/^(false|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, {
-    message:
-      'TRUST_PROXY must be false, a hop count (e.g. 1 behind one load balancer), or a comma-separated list ' +
-      'of proxy addresses or CIDRs; true is refused because clients can forge the leftmost X-Forwarded-For',
-  })
+  @IsString()
+  @TrustedProxies()
   TRUST_PROXY: string = 'false';
 
   /** Browser origins allowed to call the API (CORS), comma-separated; none by default. */
@@ -257,6 +260,7 @@ export class EnvironmentVariables extends AdmissionVariables {
 
   /** Until a request's headers must have arrived. */
   @OptionalInt(1_000, 600_000)
+  @WithinRequestTimeout()
   HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
 
   /** Until a whole request must have arrived. */
@@ -270,12 +274,16 @@ export class EnvironmentVariables extends AdmissionVariables {
   @OptionalInt(1, 1_000_000)
   HTTP_MAX_CONNECTIONS: number = 1_000;
 
-  /** Serves GET /metrics (Prometheus) on the service's port; off by default. */
+  /** Open connections per client address (the socket's peer: behind a proxy, the proxy); 0 for none. */
+  @OptionalInt(0, 1_000_000)
+  HTTP_MAX_CONNECTIONS_PER_CLIENT: number = 100;
+
+  /** Serves GET /metrics (Prometheus) on a port of its own (METRICS_PORT); off by default. */
   @OptionalBool()
   METRICS_ENABLED: boolean = false;
 
-  /** Serves the metrics on this port instead (its own small HTTP server), leaving /metrics off the API. */
-  @OptionalInt(1, 65535)
+  /** The metrics' own port (a small HTTP server of its own; 0 picks a free one); implies METRICS_ENABLED. */
+  @OptionalInt(0, 65535)
   METRICS_PORT?: number;
 
   @IsOptional()

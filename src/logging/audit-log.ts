@@ -20,6 +20,7 @@ export type AuditEvent =
   | 'admin.invited'
   | 'admin.invitation-renewed'
   | 'admin.repaired'
+  | 'admin.acted-on-admin'
   | 'password-reset.requested'
   | 'password-reset.sent'
   | 'password-reset.completed'

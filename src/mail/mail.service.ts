@@ -27,9 +27,9 @@ export class MailService {
     const { subject, html, text } = this.renderer.render(message.template, message.locale, message.context);
     try {
       await this.mailer.sendMail({ to: message.to, subject, html, text });
-      this.metrics?.mailsSent.inc({ template: message.template });
+      this.metrics?.mailsSent.inc();
     } catch (error) {
-      this.metrics?.mailsFailed.inc({ template: message.template });
+      this.metrics?.mailsFailed.inc();
       // The context holds secret links: log which mail failed and why, never what it contained.
       this.logger.error(`Could not send the "${message.template}" mail: ${failureReason(error)}`);
       throw new MailUnavailableError({ cause: error });

@@ -13,8 +13,8 @@ import { operationsConfig } from '../config/configuration';
 import { Metrics } from './metrics';
 
 /**
- * With METRICS_PORT: the metrics on a port of their own (GET /metrics, nothing else), so the
- * scraper can reach them where the API's clients cannot. A bare node:http server: no guard, no
+ * The metrics on a port of their own (GET /metrics, nothing else; METRICS_PORT), never on the API's:
+ * the scraper reaches them where the API's clients cannot. A bare node:http server: no guard, no
  * hooks, nothing of the API's request path.
  */
 @Injectable()
@@ -34,7 +34,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const { metrics } = this;
-    if (!metrics || this.config.metricsPort === undefined) return;
+    if (!metrics) return;
     const server = createServer((request, response) => {
       if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
         response.writeHead(404).end();

@@ -26,8 +26,10 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * Every instrument of the service, in a registry of its own (not prom-client's global one, so
- * several apps in one process do not clash). Labels stay low-cardinality: route patterns, operation
- * names, error codes, template and job names; never a URL, an address or a username.
+ * several apps in one process do not clash). Labels stay low-cardinality: route patterns, error
+ * codes, job names; never a URL, an address or a username. Nothing is counted by mail template or
+ * Cognito operation: a signup or reset for a known address sends another mail and makes other calls
+ * than one for an unknown address, and such counters would tell the two apart.
  */
 export class Metrics {
   readonly registry = new (loadPromClient().Registry)();
@@ -42,30 +44,27 @@ export class Metrics {
 
   readonly cognitoRequests = new prom.Counter({
     name: 'cognito_requests_total',
-    help: 'Cognito API calls by operation and outcome (ok or the domain error code), retries included',
-    labelNames: ['operation', 'outcome'] as const,
+    help: 'Cognito API calls by outcome (ok or the domain error code), retries included',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 
   readonly cognitoRequestDuration = new prom.Histogram({
     name: 'cognito_request_duration_seconds',
-    help: 'Cognito API calls by operation: time from the call to its answer, quota waits and retries included',
-    labelNames: ['operation'] as const,
+    help: 'Cognito API calls: time from the call to its answer, quota waits and retries included',
     buckets: SECONDS,
     registers: [this.registry],
   });
 
   readonly mailsSent = new prom.Counter({
     name: 'mails_sent_total',
-    help: 'Mails the SMTP server accepted, by template',
-    labelNames: ['template'] as const,
+    help: 'Mails the SMTP server accepted',
     registers: [this.registry],
   });
 
   readonly mailsFailed = new prom.Counter({
     name: 'mails_failed_total',
-    help: 'Mails the SMTP server refused or could not take, by template (each attempt counts)',
-    labelNames: ['template'] as const,
+    help: 'Mails the SMTP server refused or could not take (each attempt counts)',
     registers: [this.registry],
   });
 

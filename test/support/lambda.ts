@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { ALBEvent, APIGatewayProxyEventV2, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ export interface HttpResult {
 export interface LambdaContainer {
   /** The bundle's exports, as the host saw them. */
   exports: string[];
-  invoke(fn: 'handler', event: APIGatewayProxyEventV2): Promise<HttpResult>;
+  invoke(fn: 'handler', event: APIGatewayProxyEventV2 | ALBEvent): Promise<HttpResult>;
   invoke(fn: 'worker', event: SQSEvent): Promise<SQSBatchResponse>;
   invoke(fn: 'worker', event: ScheduledEvent): Promise<unknown>;
   stop(): Promise<void>;
@@ -138,6 +138,33 @@ export function httpEvent(
       timeEpoch: now,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * An Application Load Balancer event for one request: no `sourceIp`; the ALB appended the address it
+ * saw (`albSaw`) to whatever X-Forwarded-For the client sent (`clientSent`).
+ */
+export function albEvent(
+  method: string,
+  path: string,
+  { body, albSaw, clientSent }: { body?: unknown; albSaw: string; clientSent?: string },
+): ALBEvent {
+  return {
+    requestContext: {
+      elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/1' },
+    },
+    httpMethod: method,
+    path,
+    queryStringParameters: {},
+    headers: {
+      host: 'api.example.test',
+      'x-forwarded-for': clientSent ? `${clientSent}, ${albSaw}` : albSaw,
+      'x-forwarded-proto': 'https',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
     isBase64Encoded: false,
   };
 }

@@ -16,6 +16,10 @@ const ADMIN_ERRORS = {
   NOT_INVITED:
     'This account is not waiting for an invitation any more (it was activated or disabled), so there is nothing to resend.',
   EMAIL_TAKEN: 'An account with this address exists already: search for it below instead of inviting it.',
+  OWN_ACCOUNT:
+    'This is your own account: the admin page does not disable, sign out or delete it. Use the account page for that.',
+  LAST_ADMIN:
+    'This is the last enabled admin: make another account an admin before disabling or deleting this one.',
 };
 
 export const STATE_LABELS = {
@@ -33,6 +37,17 @@ export const adminSession = session(TOKEN_KEY, signedIn, async () => {
   if (await onSignIn()) adminSession.show();
 });
 export const afterSignIn = (handler) => (onSignIn = handler);
+
+/** The signed-in admin's username, from the access token's `username` claim; null when signed out. */
+export function signedInUsername() {
+  const payload = adminSession.token()?.split('.')[1];
+  if (!payload) return null;
+  try {
+    return JSON.parse(window.atob(payload.replace(/-/g, '+').replace(/_/g, '/'))).username ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /** An admin API call; an error is said in plain words, and 401/403 lead back to the sign-in form. */
 export async function call(method, path, body) {

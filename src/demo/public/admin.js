@@ -1,5 +1,5 @@
 import { api, element, onSubmit, say, when } from './demo.js';
-import { adminSession, afterSignIn, call, STATE_LABELS } from './admin-session.js';
+import { adminSession, afterSignIn, call, signedInUsername, STATE_LABELS } from './admin-session.js';
 import './admin-report.js';
 
 const admin = document.querySelector('#admin');
@@ -50,6 +50,9 @@ const button = (text, onclick, className = 'secondary') =>
   element('button', { type: 'button', className, textContent: text, onclick });
 
 function actionsOf(user, cell) {
+  // Disabling, signing out or deleting oneself would lock the admin out: the service refuses it.
+  if (user.username === signedInUsername())
+    return [element('span', { className: 'hint', textContent: 'you' })];
   const buttons = [];
   if (user.state === 'invited' || user.state === 'invitation-expired')
     buttons.push(button('Resend invitation', () => act(user, 'resend')));
