@@ -15,6 +15,13 @@ import { AdminView } from './admin-view';
 @Module({
   imports: [AccountsModule, AuthModule, CognitoModule],
   controllers: [AdminUsersController, AccountHealthController],
-  providers: [AdminActionsService, AdminUsersService, AccountHealthService, ScheduledRepair, AdminView, Clock],
+  providers: [
+    AdminActionsService,
+    AdminUsersService,
+    AccountHealthService,
+    ScheduledRepair,
+    AdminView,
+    Clock,
+  ],
 })
 export class AdminModule {}
