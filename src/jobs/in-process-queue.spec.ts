@@ -5,9 +5,9 @@ import { JobFailures } from './job-failures';
 import { JobHandlers } from './job-queue';
 import { InProcessJobQueue } from './in-process-queue';
 import { RetryPolicy } from './retry-policy';
+import { until } from '../../test/support/until';
 
 const greet = defineJob<{ to: string }>('greet');
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 function setUp(
   handler: (payload: { to: string }, attempt: number) => Promise<void>,
@@ -50,7 +50,7 @@ describe('InProcessJobQueue', () => {
     });
     await queue.enqueue(greet, { to: 'a' });
     expect(ran).toEqual([]);
-    await settle();
+    await until('the job ran', () => ran.length > 0);
     expect(ran).toEqual(['a']);
   });
 
@@ -61,7 +61,7 @@ describe('InProcessJobQueue', () => {
       return attempt < 3 ? Promise.reject(new MailUnavailableError()) : Promise.resolve();
     });
     await queue.enqueue(greet, { to: 'a' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until('the third attempt succeeded', async () => (await queue.depth()).waiting === 0);
     expect(attempts).toEqual([1, 2, 3]);
     expect(audit.record).not.toHaveBeenCalled();
     expect(await queue.depth()).toEqual({ waiting: 0, oldestAgeMs: 0 });
@@ -81,14 +81,14 @@ describe('InProcessJobQueue', () => {
       slowClock,
     );
     await queue.enqueue(greet, { to: 'a' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until('the third attempt ran', () => attempts.length >= 3);
     expect(attempts).toEqual([1, 2, 3]);
   });
 
   it('dead-letters a job that fails for good, with an audit line that names no payload', async () => {
     const { queue, audit } = setUp(() => Promise.reject(new TypeError('boom')));
     await queue.enqueue(greet, { to: 'secret@example.com' });
-    await settle();
+    await until('the job is dead-lettered', () => audit.record.mock.calls.length > 0);
     expect(audit.record).toHaveBeenCalledWith(
       'job.dead-lettered',
       expect.objectContaining({ job: 'greet', attempts: '1', reason: 'TypeError' }),
@@ -99,7 +99,7 @@ describe('InProcessJobQueue', () => {
   it('gives up on an outage at the horizon', async () => {
     const { queue, audit } = setUp(() => Promise.reject(new MailUnavailableError()), 12);
     await queue.enqueue(greet, { to: 'a' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until('the job is dead-lettered', () => audit.record.mock.calls.length > 0);
     expect(audit.record).toHaveBeenCalledWith('job.dead-lettered', expect.objectContaining({ job: 'greet' }));
   });
 
@@ -135,7 +135,7 @@ describe('InProcessJobQueue', () => {
     expect(queue.enqueueDue()).toBe(0);
     clock += 1;
     expect(queue.enqueueDue()).toBe(1);
-    await settle();
+    await until('both runs ran', () => ran.length >= 2);
     expect(ran).toEqual(['tick', 'tick']);
     await queue.onApplicationShutdown();
     clock += 60_000;
