@@ -79,12 +79,14 @@ describe('the embedded default in a browser (npm start, Chromium)', () => {
     await screenshot(page, '00-index');
   });
 
-  it('renders Swagger UI with every route of the OpenAPI document', async () => {
+  it('renders Swagger UI with every route and webhook of the OpenAPI document', async () => {
     const document = (await (await fetch(`${banner.api}/docs-json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
+      webhooks: Record<string, Record<string, unknown>>;
     };
-    const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    // Swagger UI lists a webhook as an operation whose path is the event's name.
+    const routes = [...Object.entries(document.paths), ...Object.entries(document.webhooks)].flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
     await page.goto(`${banner.api}/docs`);
     await page.locator('.opblock').first().waitFor();
