@@ -37,11 +37,17 @@ export interface Launch {
   exited: Promise<number | null>;
 }
 
-/** `npm start` in its own process group, as a terminal runs it, without any Cognito configuration. */
-export function npmStart(): Launch {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('COGNITO_') && name !== 'PORT'),
-  );
+/**
+ * `npm start` in its own process group, as a terminal runs it, without any Cognito configuration;
+ * `extraEnv` as a developer would export it first (e.g. CORS_ORIGINS).
+ */
+export function npmStart(extraEnv: Record<string, string> = {}): Launch {
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('COGNITO_') && name !== 'PORT'),
+    ),
+    ...extraEnv,
+  };
   const npm = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output += chunk.toString('utf8'));

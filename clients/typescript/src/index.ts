@@ -73,3 +73,11 @@ export function createAccountsClient({
   client.use(middleware);
   return client;
 }
+
+/**
+ * The success body of a call: the client rejects every error answer, so the `data` openapi-fetch
+ * types as optional (for its error branch) is always there. `await dataOf(client.GET('/accounts/me'))`.
+ */
+export async function dataOf<T>(call: Promise<{ data?: T }>): Promise<T> {
+  return (await call).data as T;
+}
