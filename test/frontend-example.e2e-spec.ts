@@ -120,4 +120,22 @@ describe('the frontend example in a browser (npm start, Chromium)', () => {
     await change.getByRole('button', { name: 'Change email' }).click();
     await expectText(status(), 'Check the new address for a confirmation link.');
   });
+
+  it("copies the access token on the demo account page, for Swagger's Authorize", async () => {
+    const demo = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const account = await demo.newPage();
+    await account.goto(`${banner.api}/demo/account.html`);
+    await account.getByLabel('Email or username').fill(email);
+    await account.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await account.getByRole('button', { name: 'Sign in' }).click();
+    await account.getByRole('button', { name: 'Copy access token' }).click();
+    await expectText(
+      account.getByRole('status'),
+      "Access token copied: paste it into Swagger's Authorize (/docs). It is valid for an hour.",
+    );
+    const token = await account.evaluate<string>('navigator.clipboard.readText()');
+    const me = await fetch(`${banner.api}/accounts/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { email: string }).email).toBe(email);
+    await demo.close();
+  });
 });
