@@ -1,16 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { context, type BuildContext } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
-  bannerOf,
-  CHROMIUM,
-  CHROMIUM_ARGS,
+  bannerAndChromium,
+  closeAll,
   expectText,
   linkInMail,
   npmStart,
-  pressCtrlC,
   screenshot,
-  SCREENSHOTS,
   START_TIMEOUT_MS,
   type Banner,
   type Launch,
@@ -38,7 +34,6 @@ describe('the frontend example in a browser (npm start, Chromium)', () => {
   const status = () => page.getByRole('status');
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     bundler = await context({
       entryPoints: ['examples/frontend/app.ts'],
       bundle: true,
@@ -49,10 +44,7 @@ describe('the frontend example in a browser (npm start, Chromium)', () => {
     const served = await bundler.serve({ servedir: 'examples/frontend', host: '127.0.0.1' });
     origin = `http://127.0.0.1:${served.port}`;
     launch = npmStart({ CORS_ORIGINS: origin });
-    [banner, browser] = await Promise.all([
-      bannerOf(launch, START_TIMEOUT_MS),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-    ]);
+    [banner, browser] = await bannerAndChromium(launch);
     const client = /^\s+Frontend client\s+(\S+)/m.exec(launch.output())?.[1] ?? '';
     const settings = new URLSearchParams({
       api: banner.api,
@@ -66,8 +58,7 @@ describe('the frontend example in a browser (npm start, Chromium)', () => {
   }, START_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (launch) await pressCtrlC(launch);
+    await closeAll(browser, launch);
     await bundler?.dispose();
   });
 
