@@ -87,6 +87,19 @@ describe('the typed client', () => {
       expect(error.messages.join(' ')).toMatch(/email/);
     });
 
+    it('reads Retry-After into the error of a 429', async () => {
+      const { app } = await stack.bootApp({
+        env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_IP_PER_MINUTE: '1' },
+      });
+      const limited = createAccountsClient({ baseUrl: 'http://accounts.test', fetch: injectFetch(app) });
+      const forgot = () =>
+        limited.POST('/accounts/password/forgot', { body: { email: 'nobody@example.com' } });
+      await forgot();
+      const error = await failureOf(forgot());
+      expect({ status: error.status, code: error.code }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+      expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    });
+
     it('adds the bearer token and returns the documented body', async () => {
       const user = await activatedUser(stack, 'client@example.com');
       token = user.accessToken;
