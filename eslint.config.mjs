@@ -4,7 +4,16 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/artifacts/'] },
+  {
+    ignores: [
+      'dist/',
+      '**/dist/',
+      'src/demo/public/accounts-client.js',
+      'node_modules/',
+      'coverage/',
+      'test/artifacts/',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -38,6 +47,7 @@ export default tseslint.config(
         sessionStorage: 'readonly',
         fetch: 'readonly',
         URLSearchParams: 'readonly',
+        navigator: 'readonly',
       },
     },
   },

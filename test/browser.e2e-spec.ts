@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { answers } from '../tools/child-process';
 import {
-  bannerOf,
-  CHROMIUM,
-  CHROMIUM_ARGS,
+  bannerAndChromium,
+  closeAll,
   cutOff,
   expectText,
   linkInMail,
@@ -12,7 +10,6 @@ import {
   npmStart,
   pressCtrlC,
   screenshot,
-  SCREENSHOTS,
   START_TIMEOUT_MS,
   type Banner,
   type Launch,
@@ -45,20 +42,15 @@ describe('the embedded default in a browser (npm start, Chromium)', () => {
   const newEmail = 'ada.lovelace@example.org';
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     launch = npmStart();
-    [banner, browser] = await Promise.all([
-      bannerOf(launch, START_TIMEOUT_MS),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-    ]);
+    [banner, browser] = await bannerAndChromium(launch);
     // A fresh context is a fresh, empty profile.
     page = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
     page.setDefaultTimeout(10_000);
   }, START_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (launch) await pressCtrlC(launch);
+    await closeAll(browser, launch);
   });
 
   const signIn = async (identifier: string, password: string) => {

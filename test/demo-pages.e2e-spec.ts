@@ -22,6 +22,7 @@ const PAGES = [
   'admin-session.js',
   'admin-report.js',
   'demo.js',
+  'accounts-client.js',
   'demo.css',
 ];
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /**
  * Where the browser tests save their screenshots: test/artifacts/screenshots (git-ignored), so that
@@ -37,11 +38,17 @@ export interface Launch {
   exited: Promise<number | null>;
 }
 
-/** `npm start` in its own process group, as a terminal runs it, without any Cognito configuration. */
-export function npmStart(): Launch {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('COGNITO_') && name !== 'PORT'),
-  );
+/**
+ * `npm start` in its own process group, as a terminal runs it, without any Cognito configuration;
+ * `extraEnv` as a developer would export it first (e.g. CORS_ORIGINS).
+ */
+export function npmStart(extraEnv: Record<string, string> = {}): Launch {
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('COGNITO_') && name !== 'PORT'),
+    ),
+    ...extraEnv,
+  };
   const npm = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output += chunk.toString('utf8'));
@@ -66,6 +73,21 @@ export async function bannerOf(launch: Launch, timeoutMs: number): Promise<Banne
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { api: url('API'), inbox: url('Inbox'), cognito: url('Cognito \\(moto\\)') };
+}
+
+/** The banner of `launch` and a Chromium, started side by side (both take seconds). */
+export function bannerAndChromium(launch: Launch): Promise<[Banner, Browser]> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return Promise.all([
+    bannerOf(launch, START_TIMEOUT_MS),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  ]);
+}
+
+/** After the suite: the browser closes, then Ctrl-C stops `npm start` (each if it got so far). */
+export async function closeAll(browser: Browser | undefined, launch: Launch | undefined): Promise<void> {
+  await browser?.close();
+  if (launch) await pressCtrlC(launch);
 }
 
 /** What Ctrl-C in the terminal does: SIGINT to the whole foreground process group. */

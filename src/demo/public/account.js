@@ -1,4 +1,4 @@
-import { api, explain, onSubmit, say, session } from './demo.js';
+import { api, element, explain, onSubmit, say, session } from './demo.js';
 
 const account = document.querySelector('#account');
 const changeForm = document.querySelector('#change-email');
@@ -94,6 +94,27 @@ document.querySelector('#delete').addEventListener('click', () => {
 document.querySelector('#delete-no').addEventListener('click', () => {
   deleteConfirm.hidden = true;
 });
+
+// Swagger UI's Authorize (/docs) takes this access token: the way to try the 🔒 routes by hand.
+document.querySelector('#sign-out').before(
+  element('button', {
+    type: 'button',
+    className: 'secondary',
+    textContent: 'Copy access token',
+    title: "For Swagger's Authorize on /docs",
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(me.token() ?? '');
+        say("Access token copied: paste it into Swagger's Authorize (/docs). It is valid for an hour.");
+      } catch {
+        say('The browser refused to copy: allow clipboard access for this page, then try again.', {
+          error: true,
+        });
+      }
+    },
+  }),
+  ' ',
+);
 
 const identifier = me.form.elements.identifier;
 identifier.value = new URLSearchParams(window.location.search).get('u') ?? '';

@@ -2,28 +2,19 @@
 // page shell (the status line, the footer, forms and buttons that call the API), and saying what
 // happened in plain words. Each page's own script keeps only what is its own.
 
+import { AccountsApiError, createAccountsClient } from './accounts-client.js';
+
+const client = createAccountsClient({ baseUrl: window.location.origin });
+
 /** Calls the API on this page's origin; resolves with `{ ok, status, body, retryAfter }`. Never rejects. */
 export async function api(method, path, { body, token } = {}) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
   try {
-    const response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    const retryAfter = Number(response.headers.get('retry-after') ?? 0);
-    return { ok: response.ok, status: response.status, body: parsed, retryAfter };
-  } catch {
-    return { ok: false, status: 0, body: undefined, retryAfter: 0 };
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const { data, response } = await client.request(method.toLowerCase(), path, { body, headers });
+    return { ok: true, status: response.status, body: data, retryAfter: 0 };
+  } catch (error) {
+    if (!(error instanceof AccountsApiError)) return { ok: false, status: 0, body: undefined, retryAfter: 0 };
+    return { ok: false, status: error.status, body: error.body, retryAfter: error.retryAfterSeconds ?? 0 };
   }
 }
 
