@@ -35,10 +35,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * "This wasn't me", from the link in the email-changed notice sent to the old address: puts that
-         *     address back, ends every session and mails a password-reset link to it. Public. A wrong, used or
-         *     expired link answers 400 with code INVALID_RESTORE_LINK; 409 when another account took the old
-         *     address meanwhile.
+         * "This wasn't me", from the link in an email-changed notice: puts back the address the account had
+         *     before the first of its recent changes, sets a password nobody knows, turns two-step sign-in off,
+         *     ends every session, mails a password-reset link to the restored address and a notice to the one
+         *     left. Public. A wrong, used or expired link answers 400 with code INVALID_RESTORE_LINK; 409 when
+         *     another account took the address meanwhile.
          */
         post: operations["restoreEmail"];
         delete?: never;
@@ -81,6 +82,7 @@ export interface paths {
          * Start changing the email address: a confirmation link goes to the new address, and the current
          *     one keeps working for sign-in and password reset until the link is followed. A new request
          *     replaces an earlier one (whose link stops working). 409 when an account already uses the address.
+         *     429 with Retry-After when signed-in users have asked for the hour's mails to that mailbox already.
          */
         post: operations["requestEmailChange"];
         /** Cancel a pending email change; its link stops working. Succeeds when nothing is pending too. */
@@ -212,6 +214,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/events/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dead-lettered event deliveries, oldest first. */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/events/dead-letters/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the delivery again (to the same sink, same event id); the letter leaves the list. */
+        post: operations["replayDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/invitations": {
         parameters: {
             query?: never;
@@ -239,7 +275,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run one safe repair: `expired-invitations` sends new links, `duplicate-emails` removes
+         * Run one safe repair: `expired-invitations` removes them (as the scheduled run does), `duplicate-emails` removes
          *     not-activated extras, `expired-email-changes` clears them. Reports what it changed.
          */
         post: operations["repair"];
@@ -294,7 +330,11 @@ export interface paths {
         get: operations["getUser"];
         put?: never;
         post?: never;
-        /** Delete the account for good, with every session; a notice goes to its address, as for self-delete. */
+        /**
+         * Delete the account for good, with every session; a notice goes to its address, as for
+         *     self-delete. 409 OWN_ACCOUNT for the caller's own account (DELETE /accounts/me does it),
+         *     LAST_ADMIN for the last enabled admin.
+         */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
@@ -310,7 +350,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable the account: it cannot sign in, every session ends, its tokens are refused at once. */
+        /**
+         * Disable the account: it cannot sign in, every session ends, its tokens are refused at once. 409
+         *     OWN_ACCOUNT for the caller's own account, LAST_ADMIN for the last enabled admin.
+         */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -361,7 +404,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End every session (refresh tokens stop, access tokens refused at once); a notice goes to its address. */
+        /**
+         * End every session (refresh tokens stop, access tokens refused at once); a notice goes to its
+         *     address. 409 OWN_ACCOUNT for the caller's own account (POST /accounts/me/sessions/revoke does it).
+         */
         post: operations["signOutUser"];
         delete?: never;
         options?: never;
@@ -394,9 +440,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: 200 when Cognito answers, Redis answers (with REDIS_URL) and the job queue is under
-         *     READY_MAX_QUEUE_BACKLOG; else 503 with the same body, naming the failing checks. Answers are
-         *     reused for 3 seconds.
+         * Readiness: 200 when Cognito answers, the shared store answers (Redis or DynamoDB) and the job
+         *     queue answers; else 503 with the same body, naming the failing checks. A backlog is reported in
+         *     `backlog`, never a 503 (every instance shares it). Answers are reused for 3 seconds.
          */
         get: operations["ready"];
         put?: never;
@@ -408,12 +454,212 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "account.activated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The invited account chose its password: its address is verified, it can sign in
+         * @description Event type `account.activated`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.activated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The Cognito user is gone (by the user or an admin)
+         * @description Event type `account.deleted`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An admin disabled the account; its sessions ended
+         * @description Event type `account.disabled`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.email_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The user confirmed a new address (change: the old and the new one)
+         * @description Event type `account.email_changed`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.email_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.email_restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The old address is back through the notice's restore link; sessions ended
+         * @description Event type `account.email_restored`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.email_restored"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.enabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An admin enabled the account again
+         * @description Event type `account.enabled`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.enabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.invited": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An account was created by signup or an admin; its activation link is on its way
+         * @description Event type `account.invited`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.invited"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.password_reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The password was reset through the emailed link; sessions ended
+         * @description Event type `account.password_reset`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.sessions_revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Every session was ended (by the user or an admin)
+         * @description Event type `account.sessions_revoked`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.sessions_revoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AcceptedResponseDto: {
             /** @description The same words whatever the address: the API never tells whether it has an account. */
             message: string;
+        };
+        AccountEventDataDto: {
+            account: components["schemas"]["AccountSnapshotDto"];
+            change?: components["schemas"]["EmailChangeDto"];
+            /** @description The Cognito `sub`: the key of the app's own users table. */
+            sub: string;
+            /** @description The Cognito username (a UUID). */
+            username: string;
+        };
+        AccountEventDto: {
+            data: components["schemas"]["AccountEventDataDto"];
+            /** @description Unique per event, the same on every delivery of it (also the `webhook-id` header). */
+            id: string;
+            /** @description When Cognito accepted the change (ISO 8601). */
+            occurredAt: string;
+            /** @enum {string} */
+            type: "account.invited" | "account.activated" | "account.email_changed" | "account.email_restored" | "account.password_reset" | "account.sessions_revoked" | "account.disabled" | "account.enabled" | "account.deleted";
+            /** @description The catalogue's version (1). */
+            version: number;
         };
         AccountReportDto: {
             /** @description Accounts scanned. */
@@ -422,11 +668,21 @@ export interface components {
             duplicateEmails: components["schemas"]["DuplicateEmailDto"][];
             /** @description Email changes pending past their link's expiry (repair: clear them). */
             expiredEmailChanges: components["schemas"]["ExpiredEmailChangeDto"][];
-            /** @description Invited accounts whose activation link no longer works (repair: a new link). */
+            /** @description Invited accounts whose activation link no longer works (repair: remove them; also on a schedule). */
             expiredInvitations: components["schemas"]["ExpiredInvitationDto"][];
             generatedAt: string;
             /** @description Active accounts without a verified email: they can never reset their password (no repair). */
             unverifiedActive: components["schemas"]["UnverifiedAccountDto"][];
+        };
+        AccountSnapshotDto: {
+            /**
+             * @description The account's address after the event, or null.
+             * @example jane@example.com
+             */
+            email: string | null;
+            emailVerified: boolean;
+            /** @enum {string} */
+            status: "invited" | "active" | "disabled" | "deleted";
         };
         AdminUserDto: {
             createdAt: string;
@@ -494,9 +750,29 @@ export interface components {
              */
             email: string;
         };
+        DeadLetterDto: {
+            attempts: number;
+            deadLetteredAt: string;
+            event: components["schemas"]["AccountEventDto"];
+            id: string;
+            /** @description The last failure's error name and code. */
+            reason: string;
+            /** @description `webhook-1`, `webhook-2`, … (WEBHOOK_ENDPOINTS' order) or `eventbridge`. */
+            sink: string;
+        };
+        DeadLetterListDto: {
+            /** @description Oldest first. */
+            deadLetters: components["schemas"]["DeadLetterDto"][];
+        };
         DuplicateEmailDto: {
             email: string;
             holders: components["schemas"]["HolderDto"][];
+        };
+        EmailChangeDto: {
+            /** @example jane@new.example.com */
+            email: string;
+            /** @example jane@example.com */
+            previousEmail: string;
         };
         ErrorResponseDto: {
             /** @description Stable machine-readable reason for domain errors, e.g. INVALID_ACTIVATION_LINK. */
@@ -577,6 +853,14 @@ export interface components {
             /** @description The account's username (a UUID). */
             username: string;
         };
+        ReadinessBacklogDto: {
+            /** @description False while the backlog is over ADMISSION_MAX_QUEUE_DEPTH: the public routes then answer 503. */
+            admitting: boolean;
+            /** @description How long the oldest waiting job has waited. */
+            oldestAgeMs: number;
+            /** @description Jobs not finished (running or waiting). */
+            waiting: number;
+        };
         ReadinessChecksDto: {
             /**
              * @description Cognito answered a call of this service (endpoint, pool, credentials, permission).
@@ -589,7 +873,7 @@ export interface components {
              */
             dynamodb?: "ok" | "fail";
             /**
-             * @description At most READY_MAX_QUEUE_BACKLOG jobs wait; only when a job queue is present.
+             * @description The job queue answered its depth (a backlog is no failure); only when a job queue is present.
              * @enum {string}
              */
             queue?: "ok" | "fail";
@@ -600,6 +884,8 @@ export interface components {
             redis?: "ok" | "fail";
         };
         ReadinessResponseDto: {
+            /** @description Only when a job queue is present and answered. */
+            backlog?: components["schemas"]["ReadinessBacklogDto"];
             checks: components["schemas"]["ReadinessChecksDto"];
             /**
              * @description `ready` with 200, `not ready` with 503.
@@ -609,7 +895,7 @@ export interface components {
         };
         RepairChangeDto: {
             /** @enum {string} */
-            action: "invitation-resent" | "deleted" | "pending-change-cleared";
+            action: "deleted" | "pending-change-cleared";
             username: string;
         };
         RepairFailureDto: {
@@ -1076,7 +1362,10 @@ export interface operations {
     forgotPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The CAPTCHA widget's token (Cloudflare Turnstile or hCaptcha), required when the service has CAPTCHA_PROVIDER set; a missing or refused token answers 400 with code CAPTCHA_FAILED */
+                "x-captcha-token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1121,7 +1410,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Cognito or the mail server is unavailable; retry after Retry-After seconds */
+            /**
+             * @description Cognito or the mail server is unavailable; retry after Retry-After seconds
+             *
+             *     Also SERVICE_BUSY (over the global budget of these routes or the job queue over its ceiling: the same answer for every address) and CAPTCHA_UNAVAILABLE (the CAPTCHA provider did not answer)
+             */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1194,7 +1487,10 @@ export interface operations {
     signup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The CAPTCHA widget's token (Cloudflare Turnstile or hCaptcha), required when the service has CAPTCHA_PROVIDER set; a missing or refused token answers 400 with code CAPTCHA_FAILED */
+                "x-captcha-token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1239,7 +1535,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Cognito or the mail server is unavailable; retry after Retry-After seconds */
+            /**
+             * @description Cognito or the mail server is unavailable; retry after Retry-After seconds
+             *
+             *     Also SERVICE_BUSY (over the global budget of these routes or the job queue over its ceiling: the same answer for every address) and CAPTCHA_UNAVAILABLE (the CAPTCHA provider did not answer)
+             */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1312,7 +1612,10 @@ export interface operations {
     resendActivation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The CAPTCHA widget's token (Cloudflare Turnstile or hCaptcha), required when the service has CAPTCHA_PROVIDER set; a missing or refused token answers 400 with code CAPTCHA_FAILED */
+                "x-captcha-token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1341,6 +1644,140 @@ export interface operations {
             };
             /** @description Request body over 100 kB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Cognito or the mail server is unavailable; retry after Retry-After seconds
+             *
+             *     Also SERVICE_BUSY (over the global budget of these routes or the job queue over its ceiling: the same answer for every address) and CAPTCHA_UNAVAILABLE (the CAPTCHA provider did not answer)
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The token is valid but may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Cognito or the mail server is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    replayDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The token is valid but may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such user */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1775,6 +2212,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with another account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
@@ -1841,6 +2287,15 @@ export interface operations {
             };
             /** @description No such user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with another account */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2078,6 +2533,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with another account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
@@ -2142,6 +2606,267 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ReadinessResponseDto"];
                 };
+            };
+        };
+    };
+    "account.activated": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.deleted": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.disabled": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.email_changed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.email_restored": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.enabled": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.invited": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.password_reset": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.sessions_revoked": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
