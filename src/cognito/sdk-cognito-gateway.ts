@@ -10,13 +10,17 @@ import {
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
+  AssociateSoftwareTokenCommand,
   GetUserCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Injectable } from '@nestjs/common';
 import {
   InvalidCursorError,
+  InvalidMfaCodeError,
   NotAuthorizedError,
   UnauthenticatedError,
   UserNotFoundError,
@@ -73,7 +77,12 @@ export class SdkCognitoGateway extends CognitoGateway {
     const user = await this.cognito.call((c) =>
       c.send(new AdminGetUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
-    const account = toAccount({ ...user, Attributes: user.UserAttributes });
+    // AdminGetUser leaves the list out for a user without MFA.
+    const account = toAccount({
+      ...user,
+      Attributes: user.UserAttributes,
+      UserMFASettingList: user.UserMFASettingList ?? [],
+    });
     this.recentReads.remember(account);
     return account;
   }
@@ -213,6 +222,31 @@ export class SdkCognitoGateway extends CognitoGateway {
           UserPoolId: this.cognito.userPoolId,
           Username: username,
           SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+        }),
+      ),
+    );
+  }
+
+  async startTotpSetup(username: string, accessToken: string): Promise<string> {
+    this.recentReads.forget(username);
+    const { SecretCode } = await this.cognito.call((c) =>
+      c.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
+    );
+    if (!SecretCode) throw new Error('Cognito returned no secret for AssociateSoftwareToken');
+    return SecretCode;
+  }
+
+  async enableTotp(username: string, accessToken: string, code: string): Promise<void> {
+    this.recentReads.forget(username);
+    const { Status } = await this.cognito.call((c) =>
+      c.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code })),
+    );
+    if (Status !== 'SUCCESS') throw new InvalidMfaCodeError();
+    await this.changing(username, (c) =>
+      c.send(
+        new SetUserMFAPreferenceCommand({
+          AccessToken: accessToken,
+          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
         }),
       ),
     );
