@@ -10,17 +10,13 @@ import {
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
-  AssociateSoftwareTokenCommand,
   GetUserCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
-  SetUserMFAPreferenceCommand,
-  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Injectable } from '@nestjs/common';
 import {
   InvalidCursorError,
-  InvalidMfaCodeError,
   NotAuthorizedError,
   UnauthenticatedError,
   UserNotFoundError,
@@ -56,6 +52,7 @@ import {
 import { everyPage } from './every-page';
 import { listFilter } from './list-filter';
 import { RecentAccounts } from './recent-accounts';
+import { associateSoftwareToken, verifyAndPreferTotp } from './sdk-totp';
 
 /** Not a UUID, so never one of this service's usernames: the answer is always "no such user". */
 const PROBE_USERNAME = 'readiness-probe';
@@ -227,29 +224,14 @@ export class SdkCognitoGateway extends CognitoGateway {
     );
   }
 
-  async startTotpSetup(username: string, accessToken: string): Promise<string> {
+  startTotpSetup(username: string, accessToken: string): Promise<string> {
     this.recentReads.forget(username);
-    const { SecretCode } = await this.cognito.call((c) =>
-      c.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
-    );
-    if (!SecretCode) throw new Error('Cognito returned no secret for AssociateSoftwareToken');
-    return SecretCode;
+    return associateSoftwareToken(this.cognito, accessToken);
   }
 
-  async enableTotp(username: string, accessToken: string, code: string): Promise<void> {
+  enableTotp(username: string, accessToken: string, code: string): Promise<void> {
     this.recentReads.forget(username);
-    const { Status } = await this.cognito.call((c) =>
-      c.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code })),
-    );
-    if (Status !== 'SUCCESS') throw new InvalidMfaCodeError();
-    await this.changing(username, (c) =>
-      c.send(
-        new SetUserMFAPreferenceCommand({
-          AccessToken: accessToken,
-          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
-        }),
-      ),
-    );
+    return verifyAndPreferTotp(this.cognito, accessToken, code);
   }
 
   disable(username: string): Promise<void> {
