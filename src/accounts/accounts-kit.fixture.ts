@@ -20,6 +20,7 @@ import { EmailRestoreService } from './email-change/email-restore.service';
 import { AccountLifecycleService } from './lifecycle/account-lifecycle.service';
 import { LinkIssuer } from './links';
 import { MailRequests } from './mail-requests';
+import { MfaService } from './mfa/mfa.service';
 import { PasswordResetLinks } from './password/password-reset-links';
 import { PasswordResetService } from './password/password-reset.service';
 import { PasswordService } from './password/password.service';
@@ -167,6 +168,7 @@ export function accountsKit() {
     restores: new EmailRestoreService(cognito, addresses, resetLinks, lifecycle, audit, clock),
     passwords: new PasswordService(requests, addresses, invitations, resetLinks, mail, audit),
     resets: new PasswordResetService(cognito, addresses, lifecycle, audit, clock),
+    mfa: new MfaService(cognito, lifecycle, audit),
   };
 }
 

@@ -16,6 +16,8 @@ import { EmailRestoreService } from './email-change/email-restore.service';
 import { AccountLifecycleService } from './lifecycle/account-lifecycle.service';
 import { LinkIssuer } from './links';
 import { MailRequests } from './mail-requests';
+import { MfaController } from './mfa/mfa.controller';
+import { MfaService } from './mfa/mfa.service';
 import { PasswordController } from './password/password.controller';
 import { PasswordResetLinks } from './password/password-reset-links';
 import { PasswordResetService } from './password/password-reset.service';
@@ -37,6 +39,7 @@ import { SignupService } from './signup/signup.service';
     EmailRestoreController,
     PasswordController,
     SessionsController,
+    MfaController,
   ],
   providers: [
     AccountLifecycleService,
@@ -54,8 +57,9 @@ import { SignupService } from './signup/signup.service';
     PasswordService,
     PasswordResetLinks,
     PasswordResetService,
+    MfaService,
     Clock,
   ],
-  exports: [InvitationsService, AccountLifecycleService],
+  exports: [InvitationsService, AccountLifecycleService, MfaService],
 })
 export class AccountsModule {}

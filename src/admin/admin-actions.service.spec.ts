@@ -11,6 +11,7 @@ function actionsKit() {
   const actions = new AdminActionsService(
     kit.cognito,
     kit.lifecycle,
+    kit.mfa,
     kit.trail as unknown as AuditLog,
     new MemoryLock(),
     config,
@@ -82,5 +83,23 @@ describe('AdminActionsService', () => {
       })),
     );
     expect(kit.cognito.peek(user.username)).toBeUndefined();
+  });
+
+  it('resets a user’s MFA with a notice and the admin named; the own account goes through self-service', async () => {
+    const kit = actionsKit();
+    const ada = kit.addAdmin('ada@example.test');
+    const user = kit.cognito.add({ email: 'user@example.test', totpMfa: true });
+
+    await expect(kit.actions.resetMfa(ada, ada.username)).rejects.toThrow('DELETE /accounts/me/mfa/totp');
+    await kit.actions.resetMfa(ada, user.username);
+
+    expect(kit.cognito.callsOf('turnOffMfa')).toEqual([user.username]);
+    expect(kit.cognito.peek(user.username)?.totpMfa).toBe(false);
+    expect(kit.outbox.to('user@example.test').map((mail) => mail.template)).toEqual(['mfa-disabled']);
+    expect(kit.trail.lines).toContainEqual({
+      audit: 'mfa.disabled',
+      username: user.username,
+      admin: ada.username,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AccountLifecycleService } from '../accounts/lifecycle/account-lifecycle.service';
+import { MfaService } from '../accounts/mfa/mfa.service';
 import type { Principal } from '../auth/principal';
 import { CognitoGateway } from '../cognito/cognito-gateway';
 import { LastAdminError, OwnAccountError, UserNotFoundError } from '../common/errors';
@@ -9,7 +10,7 @@ import { KEYED_LOCK, type KeyedLock } from '../coordination/coordination.types';
 import { AuditLog } from '../logging/audit-log';
 
 /** What an admin does to one account that the account's user could also do (or suffer). */
-export type AdminAction = 'disable' | 'enable' | 'sign-out' | 'delete';
+export type AdminAction = 'disable' | 'enable' | 'sign-out' | 'delete' | 'reset-mfa';
 
 /**
  * Where the caller does it to their own account instead. `enable` is missing: it cannot lock anyone
@@ -19,6 +20,7 @@ const SELF_SERVICE: Record<Exclude<AdminAction, 'enable'>, string> = {
   disable: 'POST /accounts/me/sessions/revoke to end your sessions, or DELETE /accounts/me to close it',
   'sign-out': 'POST /accounts/me/sessions/revoke',
   delete: 'DELETE /accounts/me',
+  'reset-mfa': 'DELETE /accounts/me/mfa/totp',
 };
 
 /** One lock for every removal of an admin: two admins removing each other at once must not both win. */
@@ -35,6 +37,7 @@ export class AdminActionsService {
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly lifecycle: AccountLifecycleService,
+    private readonly mfa: MfaService,
     private readonly audit: AuditLog,
     @Inject(KEYED_LOCK) private readonly lock: KeyedLock,
     @Inject(adminConfig.KEY) private readonly config: ConfigType<typeof adminConfig>,
@@ -61,6 +64,13 @@ export class AdminActionsService {
   delete(admin: Principal, username: string): Promise<void> {
     return this.act(admin, username, 'delete', () =>
       this.lifecycle.delete(username, { admin: admin.username }),
+    );
+  }
+
+  /** For a user who lost the authenticator: sign-in asks for the password only, until set up anew. */
+  resetMfa(admin: Principal, username: string): Promise<void> {
+    return this.act(admin, username, 'reset-mfa', () =>
+      this.mfa.disable(username, { admin: admin.username }),
     );
   }
 

@@ -80,6 +80,18 @@ export class AdminUsersController {
   }
 
   /**
+   * Reset two-step sign-in for a user who lost the authenticator app: sign-in asks for the password
+   * only until the user sets up an app again. A notice goes to the account's address. 409
+   * OWN_ACCOUNT for the caller's own account (DELETE /accounts/me/mfa/totp does it).
+   */
+  @Post('users/:username/mfa/reset')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiErrorResponses(400, 404, 409)
+  resetMfa(@CurrentUser() admin: Principal, @Param() { username }: UsernameParamDto): Promise<void> {
+    return this.actions.resetMfa(admin, username);
+  }
+
+  /**
    * End every session (refresh tokens stop, access tokens refused at once); a notice goes to its
    * address. 409 OWN_ACCOUNT for the caller's own account (POST /accounts/me/sessions/revoke does it).
    */

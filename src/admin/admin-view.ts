@@ -39,6 +39,7 @@ export class AdminView {
       updatedAt: account.updatedAt.toISOString(),
       pendingEmail: account.pendingEmail || null,
       pendingEmailExpiresAt: this.pendingExpiresAt(account)?.toISOString() ?? null,
+      totpMfa: account.totpMfa ?? null,
     };
   }
 }

@@ -38,6 +38,11 @@ export interface Account {
   passwordResetSecret?: string;
   /** The "this wasn't me" restore record of the last email change, opaque here. */
   emailRestore?: string;
+  /**
+   * Whether an authenticator app (TOTP) is an enabled second factor; undefined when the read did not
+   * say (ListUsers returns no MFA settings, only AdminGetUser does).
+   */
+  totpMfa?: boolean;
 }
 
 /** The attributes an invited account is created with. */
@@ -74,8 +79,11 @@ function stateOf(user: UserType): AccountState {
 const optional = (attributes: Record<string, string>, name: string): string | undefined =>
   name in attributes ? attributes[name] : undefined;
 
+/** Cognito's name of the authenticator-app factor in a user's MFA settings. */
+const SOFTWARE_TOKEN_MFA = 'SOFTWARE_TOKEN_MFA';
+
 /** The account a Cognito user (from ListUsers, AdminCreateUser or AdminGetUser) stands for. */
-export function toAccount(user: UserType): Account {
+export function toAccount(user: UserType & { UserMFASettingList?: string[] }): Account {
   const attributes = toRecord(user.Attributes);
   return {
     username: user.Username ?? '',
@@ -91,5 +99,6 @@ export function toAccount(user: UserType): Account {
     sub: optional(attributes, SUB_ATTRIBUTE),
     passwordResetSecret: optional(attributes, PASSWORD_RESET_ATTRIBUTE),
     emailRestore: optional(attributes, EMAIL_RESTORE_ATTRIBUTE),
+    totpMfa: user.UserMFASettingList?.includes(SOFTWARE_TOKEN_MFA),
   };
 }

@@ -76,4 +76,10 @@ export const AWS_ACTIONS: Record<DeployedFunction, Partial<Record<AwsResource, r
  * function's role is not asked (Amazon Cognito Developer Guide, "Understanding API, OIDC, and
  * managed login pages authentication": the unauthenticated and token-authorized operations).
  */
-export const TOKEN_AUTHORIZED_ACTIONS = ['cognito-idp:GetUser'] as const;
+export const TOKEN_AUTHORIZED_ACTIONS = [
+  'cognito-idp:GetUser',
+  // Self-service TOTP set-up: the user's own token enrols and prefers the authenticator.
+  'cognito-idp:AssociateSoftwareToken',
+  'cognito-idp:VerifySoftwareToken',
+  'cognito-idp:SetUserMFAPreference',
+] as const;

@@ -4,6 +4,7 @@ import {
   EmailTakenError,
   ForbiddenError,
   IdentityProviderUnavailableError,
+  InvalidMfaCodeError,
   InvalidPasswordError,
   NotAuthorizedError,
   PasswordResetRequiredError,
@@ -46,6 +47,8 @@ const ACCESS_DENIED = 'AccessDeniedException';
  *   revoked token); ForbiddenException, the pool's WAF web ACL refused the request.
  * - Admin calls on a user: UserNotFoundException, NotAuthorizedException; AdminCreateUser:
  *   UsernameExistsException; AdminUpdateUserAttributes: AliasExistsException (real Cognito only).
+ * - VerifySoftwareToken: CodeMismatchException, a wrong code; EnableSoftwareTokenMFAException, a
+ *   code Cognito could not verify (no set-up started, or an expired one).
  */
 const CLIENT_CAUSED: Record<string, (error: Error) => Error> = {
   UserNotFoundException: (cause) => new UserNotFoundError({ cause }),
@@ -57,6 +60,8 @@ const CLIENT_CAUSED: Record<string, (error: Error) => Error> = {
   PasswordHistoryPolicyViolationException: (cause) => new PasswordReusedError({ cause }),
   PasswordResetRequiredException: (cause) => new PasswordResetRequiredError({ cause }),
   ForbiddenException: (cause) => new ForbiddenError({ cause }),
+  CodeMismatchException: (cause) => new InvalidMfaCodeError({ cause }),
+  EnableSoftwareTokenMFAException: (cause) => new InvalidMfaCodeError({ cause }),
 };
 
 const PROGRAMMING_ERRORS = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError']);

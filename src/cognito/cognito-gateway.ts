@@ -127,6 +127,18 @@ export abstract class CognitoGateway {
    */
   abstract turnOffMfa(username: string): Promise<void>;
 
+  /**
+   * Starts an authenticator-app set-up for the token's user (`username`): the shared secret (base32)
+   * the app is given. Nothing is enabled until `enableTotp` verifies a first code.
+   */
+  abstract startTotpSetup(username: string, accessToken: string): Promise<string>;
+
+  /**
+   * Verifies the set-up's first code, then makes TOTP the user's enabled, preferred second factor.
+   * A wrong code, or no set-up started, is InvalidMfaCodeError and enables nothing.
+   */
+  abstract enableTotp(username: string, accessToken: string, code: string): Promise<void>;
+
   abstract disable(username: string): Promise<void>;
 
   abstract enable(username: string): Promise<void>;

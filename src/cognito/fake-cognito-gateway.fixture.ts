@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidPasswordError, UnauthenticatedError, UserNotFoundError } from '../common/errors';
+import {
+  InvalidMfaCodeError,
+  InvalidPasswordError,
+  UnauthenticatedError,
+  UserNotFoundError,
+} from '../common/errors';
 import type { Account, NewAccount } from './account';
 import {
   MAX_PAGE_SIZE,
@@ -10,6 +15,10 @@ import {
 } from './cognito-gateway';
 
 type Verb = keyof CognitoGateway;
+
+/** The secret every fake set-up hands out, and the one code the fake accepts for it. */
+export const FAKE_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+export const FAKE_TOTP_CODE = '123456';
 
 /** Cognito's default policy, as far as unit specs need it: 8 characters at least. */
 const MIN_PASSWORD_LENGTH = 8;
@@ -31,6 +40,8 @@ export class FakeCognitoGateway extends CognitoGateway {
   readonly groups = new Map<string, Set<string>>();
   private readonly users = new Map<string, Account>();
   private readonly faults = new Map<Verb, Error>();
+  /** Users with a TOTP set-up started and not verified yet. */
+  private readonly totpSetups = new Set<string>();
 
   /** Puts an account in the pool; unset fields get an active, verified account's values. */
   add(fields: Partial<Account> = {}): Account {
@@ -161,8 +172,23 @@ export class FakeCognitoGateway extends CognitoGateway {
   }
 
   turnOffMfa(username: string): Promise<void> {
-    return this.run('turnOffMfa', username, () => {
+    return this.update('turnOffMfa', username, { totpMfa: false });
+  }
+
+  startTotpSetup(username: string): Promise<string> {
+    return this.run('startTotpSetup', username, () => {
       this.existing(username);
+      this.totpSetups.add(username);
+      return FAKE_TOTP_SECRET;
+    });
+  }
+
+  enableTotp(username: string, _accessToken: string, code: string): Promise<void> {
+    return this.run('enableTotp', username, () => {
+      const account = this.existing(username);
+      if (!this.totpSetups.has(username) || code !== FAKE_TOTP_CODE) throw new InvalidMfaCodeError();
+      this.totpSetups.delete(username);
+      account.totpMfa = true;
     });
   }
 

@@ -52,6 +52,7 @@ import {
 import { everyPage } from './every-page';
 import { listFilter } from './list-filter';
 import { RecentAccounts } from './recent-accounts';
+import { associateSoftwareToken, verifyAndPreferTotp } from './sdk-totp';
 
 /** Not a UUID, so never one of this service's usernames: the answer is always "no such user". */
 const PROBE_USERNAME = 'readiness-probe';
@@ -73,7 +74,12 @@ export class SdkCognitoGateway extends CognitoGateway {
     const user = await this.cognito.call((c) =>
       c.send(new AdminGetUserCommand({ UserPoolId: this.cognito.userPoolId, Username: username })),
     );
-    const account = toAccount({ ...user, Attributes: user.UserAttributes });
+    // AdminGetUser leaves the list out for a user without MFA.
+    const account = toAccount({
+      ...user,
+      Attributes: user.UserAttributes,
+      UserMFASettingList: user.UserMFASettingList ?? [],
+    });
     this.recentReads.remember(account);
     return account;
   }
@@ -216,6 +222,16 @@ export class SdkCognitoGateway extends CognitoGateway {
         }),
       ),
     );
+  }
+
+  startTotpSetup(username: string, accessToken: string): Promise<string> {
+    this.recentReads.forget(username);
+    return associateSoftwareToken(this.cognito, accessToken);
+  }
+
+  enableTotp(username: string, accessToken: string, code: string): Promise<void> {
+    this.recentReads.forget(username);
+    return verifyAndPreferTotp(this.cognito, accessToken, code);
   }
 
   disable(username: string): Promise<void> {

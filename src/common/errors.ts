@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   INVALID_RESTORE_LINK: 400,
   INVALID_PASSWORD: 400,
   INVALID_CURSOR: 400,
+  INVALID_MFA_CODE: 400,
   CAPTCHA_FAILED: 400,
   UNAUTHENTICATED: 401,
   REAUTHENTICATION_REQUIRED: 401,
@@ -120,6 +121,9 @@ export class InvalidResetLinkError extends withMessage(
 
 /** Wrong, used or expired "this wasn't me" token, or unknown user: deliberately one error. */
 export class InvalidRestoreLinkError extends withMessage('INVALID_RESTORE_LINK', 'Invalid or expired link') {}
+
+/** The authenticator code is wrong or stale, or no set-up was started for it. */
+export class InvalidMfaCodeError extends withMessage('INVALID_MFA_CODE', 'Invalid authenticator code') {}
 
 /** The password breaks the user pool's policy; the message is Cognito's own, safe to show. */
 export class InvalidPasswordError extends DomainError {

@@ -4,10 +4,7 @@ import type { Account, AccountState } from '../cognito/account';
 /** The catalogue's version: bumped only when a field changes meaning or goes; new fields keep it. */
 export const EVENT_VERSION = 1;
 
-/**
- * Every event type, in the order an account usually meets them. MFA lands here as
- * `account.mfa_enabled` / `account.mfa_disabled` (with the DTO's and docs/events.md's entries).
- */
+/** Every event type, in the order an account usually meets them. */
 export const EVENT_TYPES = [
   'account.invited',
   'account.activated',
@@ -15,6 +12,8 @@ export const EVENT_TYPES = [
   'account.email_restored',
   'account.password_reset',
   'account.sessions_revoked',
+  'account.mfa_enabled',
+  'account.mfa_disabled',
   'account.disabled',
   'account.enabled',
   'account.deleted',

@@ -12,6 +12,8 @@ const SUMMARIES: Record<AccountEventType, string> = {
   'account.email_restored': "The old address is back through the notice's restore link; sessions ended",
   'account.password_reset': 'The password was reset through the emailed link; sessions ended',
   'account.sessions_revoked': 'Every session was ended (by the user or an admin)',
+  'account.mfa_enabled': 'The user turned on two-step sign-in with an authenticator app (TOTP)',
+  'account.mfa_disabled': 'Two-step sign-in was turned off (by the user, or reset by an admin)',
   'account.disabled': 'An admin disabled the account; its sessions ended',
   'account.enabled': 'An admin enabled the account again',
   'account.deleted': 'The Cognito user is gone (by the user or an admin)',

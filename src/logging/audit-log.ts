@@ -29,6 +29,8 @@ export type AuditEvent =
   | 'account.deleted'
   | 'account.disabled'
   | 'account.enabled'
+  | 'mfa.enabled'
+  | 'mfa.disabled'
   | 'notice.sent'
   | 'event.replayed';
 

@@ -15,6 +15,8 @@ const CONTEXTS: { [T in MailTemplate]: MailContexts[T] } = {
   'password-reset': { resetUrl: LINK, expiresInMinutes: '60' },
   'password-changed': {},
   'sessions-ended': {},
+  'mfa-enabled': {},
+  'mfa-disabled': {},
   'email-restored': {},
   'account-deleted': {},
 };

@@ -12,6 +12,8 @@ export interface MailContexts {
   'password-reset': { resetUrl: string; expiresInMinutes: string };
   'password-changed': Record<string, never>;
   'sessions-ended': Record<string, never>;
+  'mfa-enabled': Record<string, never>;
+  'mfa-disabled': Record<string, never>;
   'account-deleted': Record<string, never>;
   /** To an address's owner when another account asked to move to it: no link, nothing changed. */
   'email-taken': Record<string, never>;
@@ -35,6 +37,8 @@ export const MAIL_TEMPLATES = {
   'password-reset': ['resetUrl', 'expiresInMinutes'],
   'password-changed': [],
   'sessions-ended': [],
+  'mfa-enabled': [],
+  'mfa-disabled': [],
   'account-deleted': [],
   'email-taken': [],
   'email-restored': [],

@@ -27,6 +27,8 @@ export interface StackOptions extends AppOptions {
   endpointFor?: (cognitoEndpoint: string) => Promise<string>;
   /** The fidelity layer's ListUsers lag at start (default 0); `stack.fidelity` changes it later. */
   listUsersLagMs?: number;
+  /** moto's own settings, e.g. `{ MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' }` (real TOTP codes). */
+  motoEnv?: Record<string, string>;
 }
 
 export interface TestStack {
@@ -87,7 +89,7 @@ export async function bootService(
  * server in this process, and AppModule booted by the Nest testing module on Fastify.
  */
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
-  const moto = await startMoto();
+  const moto = await startMoto({ env: options.motoEnv });
   const apps: INestApplication[] = [];
   const smtp = await startSmtp();
   let fidelity: CognitoFidelity | undefined;

@@ -12,6 +12,7 @@ describe('ProfileService', () => {
       emailVerified: true,
       locale: 'de',
       pendingEmail: 'new@example.test',
+      mfa: { totp: false },
     });
   });
 

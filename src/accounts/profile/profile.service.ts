@@ -23,6 +23,7 @@ export class ProfileService {
       emailVerified: account.emailVerified,
       locale: account.locale || null,
       pendingEmail: pendingEmailChange(account, this.clock.now())?.email ?? null,
+      mfa: { totp: account.totpMfa ?? false },
     };
   }
 }

@@ -25,6 +25,11 @@ export class AdminUserDto {
   pendingEmail: string | null;
   /** When the pending change's link expires, or null. */
   pendingEmailExpiresAt: string | null;
+  /**
+   * Whether sign-in asks for an authenticator-app code (TOTP); null in lists, where Cognito's
+   * ListUsers does not say (one account's view does).
+   */
+  totpMfa: boolean | null;
 }
 
 export class AdminUserPageDto {

@@ -1,3 +1,5 @@
+import { MfaStateDto } from '../../mfa/dto/mfa.dto';
+
 export class ProfileDto {
   /** The account's username (a UUID). */
   username: string;
@@ -18,4 +20,6 @@ export class ProfileDto {
    * @example jane.doe@example.org
    */
   pendingEmail: string | null;
+  /** The account's second sign-in factors. */
+  mfa: MfaStateDto;
 }
