@@ -92,6 +92,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up an authenticator app: a new secret and its `otpauth://` URI (for a QR code).
+         *     Nothing changes until a code verifies it; a new set-up replaces an unverified one. Replacing an
+         *     app already in use needs a recent sign-in (401 with code REAUTHENTICATION_REQUIRED otherwise).
+         */
+        post: operations["startSetup"];
+        /**
+         * Turn two-step sign-in off. Needs a recent sign-in (401 with code REAUTHENTICATION_REQUIRED
+         *     otherwise: sign in again, then retry). A notice goes to the account's address.
+         */
+        delete: operations["turnOff"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/me/mfa/totp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify the set-up with the code the app shows: sign-in then asks for a code after the password.
+         *     A wrong code, or none started, answers 400 with code INVALID_MFA_CODE and turns nothing on. A
+         *     notice goes to the account's address.
+         */
+        post: operations["verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/me/sessions/revoke": {
         parameters: {
             query?: never;
@@ -395,6 +441,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/users/{username}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset two-step sign-in for a user who lost the authenticator app: sign-in asks for the password
+         *     only until the user sets up an app again. A notice goes to the account's address. 409
+         *     OWN_ACCOUNT for the caller's own account (DELETE /accounts/me/mfa/totp does it).
+         */
+        post: operations["resetMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/users/{username}/sign-out": {
         parameters: {
             query?: never;
@@ -595,6 +662,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "account.mfa_disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Two-step sign-in was turned off (by the user, or reset by an admin)
+         * @description Event type `account.mfa_disabled`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.mfa_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.mfa_enabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The user turned on two-step sign-in with an authenticator app (TOTP)
+         * @description Event type `account.mfa_enabled`, catalogue version 1. See docs/events.md.
+         */
+        post: operations["account.mfa_enabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "account.password_reset": {
         parameters: {
             query?: never;
@@ -657,7 +764,7 @@ export interface components {
             /** @description When Cognito accepted the change (ISO 8601). */
             occurredAt: string;
             /** @enum {string} */
-            type: "account.invited" | "account.activated" | "account.email_changed" | "account.email_restored" | "account.password_reset" | "account.sessions_revoked" | "account.disabled" | "account.enabled" | "account.deleted";
+            type: "account.invited" | "account.activated" | "account.email_changed" | "account.email_restored" | "account.password_reset" | "account.sessions_revoked" | "account.mfa_enabled" | "account.mfa_disabled" | "account.disabled" | "account.enabled" | "account.deleted";
             /** @description The catalogue's version (1). */
             version: number;
         };
@@ -701,6 +808,11 @@ export interface components {
             pendingEmailExpiresAt: string | null;
             /** @enum {string} */
             state: "invited" | "invitation-expired" | "active" | "disabled";
+            /**
+             * @description Whether sign-in asks for an authenticator-app code (TOTP); null in lists, where Cognito's
+             *     ListUsers does not say (one account's view does).
+             */
+            totpMfa: boolean | null;
             updatedAt: string;
             /** @description The username (a UUID). */
             username: string;
@@ -832,6 +944,10 @@ export interface components {
             /** @description The language of the mail; English when not given or not available. */
             locale?: string;
         };
+        MfaStateDto: {
+            /** @description Whether sign-in asks for an authenticator-app code (TOTP) after the password. */
+            totp: boolean;
+        };
         ProfileDto: {
             /**
              * @description The address the user signs in with and receives mail at.
@@ -845,6 +961,8 @@ export interface components {
              * @example de
              */
             locale: string | null;
+            /** @description The account's second sign-in factors. */
+            mfa: components["schemas"]["MfaStateDto"];
             /**
              * @description A new address waiting for confirmation through the link mailed to it, or null.
              * @example jane.doe@example.org
@@ -964,6 +1082,19 @@ export interface components {
              */
             locale?: string;
         };
+        TotpSetupDto: {
+            /**
+             * @description The same secret as an `otpauth://totp/…` URI, with the issuer and the account's address: what
+             *     a QR code for the authenticator app holds.
+             * @example otpauth://totp/Cognito%20Accounts:jane%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Cognito%20Accounts
+             */
+            otpauthUri: string;
+            /**
+             * @description The shared secret (base32), for typing into an authenticator app by hand.
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+        };
         UnverifiedAccountDto: {
             email: string | null;
             username: string;
@@ -976,6 +1107,13 @@ export interface components {
              * @example jane.doe@example.org
              */
             email: string;
+        };
+        VerifyTotpDto: {
+            /**
+             * @description The six-digit code the authenticator app shows now.
+             * @example 123456
+             */
+            code: string;
         };
     };
     responses: never;
@@ -1285,6 +1423,153 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Cognito or the mail server is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    startSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetupDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Cognito or the mail server is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    turnOff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Cognito or the mail server is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyTotpDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Missing, invalid or expired access token */
             401: {
@@ -2480,6 +2765,88 @@ export interface operations {
             };
         };
     };
+    resetMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The token is valid but may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with another account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Cognito or the mail server is unavailable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     signOutUser: {
         parameters: {
             query?: never;
@@ -2784,6 +3151,64 @@ export interface operations {
         };
     };
     "account.invited": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.mfa_disabled": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every delivery of this event */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this delivery was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64>` signatures, one per live secret */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEventDto"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in time) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "account.mfa_enabled": {
         parameters: {
             query?: never;
             header: {
