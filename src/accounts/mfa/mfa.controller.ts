@@ -17,8 +17,8 @@ export class MfaController {
 
   /**
    * Start setting up an authenticator app: a new secret and its `otpauth://` URI (for a QR code).
-   * Nothing changes until a code verifies it; a new set-up replaces an unverified one. Replacing an
-   * app already in use needs a recent sign-in (401 with code REAUTHENTICATION_REQUIRED otherwise).
+   * Nothing changes until a code verifies it; a new set-up replaces an unverified one. Needs a recent
+   * sign-in (401 with code REAUTHENTICATION_REQUIRED otherwise), as it may replace an app in use.
    */
   @Post()
   @Access({ who: 'signed-in', write: true, recentSignIn: true })
