@@ -103,24 +103,29 @@ document.querySelector('#delete-no').addEventListener('click', () => {
 });
 
 // Swagger UI's Authorize (/docs) takes this access token: the way to try the 🔒 routes by hand.
-document.querySelector('#sign-out').before(
-  element('button', {
-    type: 'button',
-    className: 'secondary',
-    textContent: 'Copy access token',
-    title: "For Swagger's Authorize on /docs",
-    onclick: async () => {
-      try {
-        await navigator.clipboard.writeText(me.token() ?? '');
-        say("Access token copied: paste it into Swagger's Authorize (/docs). It is valid for an hour.");
-      } catch {
-        say('The browser refused to copy: allow clipboard access for this page, then try again.', {
-          error: true,
-        });
-      }
-    },
-  }),
-  ' ',
+// Its own line, so the two sign-out buttons stay side by side.
+document.querySelector('#sign-out').after(
+  element(
+    'p',
+    { className: 'hint' },
+    'Trying the API in Swagger UI (/docs)?',
+    element('button', {
+      type: 'button',
+      className: 'secondary small',
+      textContent: 'Copy access token',
+      title: "For Swagger's Authorize on /docs",
+      onclick: async () => {
+        try {
+          await navigator.clipboard.writeText(me.token() ?? '');
+          say("Access token copied: paste it into Swagger's Authorize (/docs). It is valid for an hour.");
+        } catch {
+          say('The browser refused to copy: allow clipboard access for this page, then try again.', {
+            error: true,
+          });
+        }
+      },
+    }),
+  ),
 );
 
 const identifier = me.form.elements.identifier;
