@@ -177,6 +177,18 @@ describe('the admin page (npm start, Chromium)', () => {
     await expectText(ui.page.locator('#users-summary'), 'No account matches.');
   });
 
+  it('enables an account without a password again without claiming that its user can sign in', async () => {
+    await ui.search('crowd-02@'); // made by AdminCreateUser, never activated
+    await ui.row(CROWD[1]).getByRole('button', { name: 'Disable' }).click();
+    await expectText(ui.stateOf(CROWD[1]), 'disabled');
+    await ui.row(CROWD[1]).getByRole('button', { name: 'Enable' }).click();
+    await expectText(
+      ui.status(),
+      `${CROWD[1]} is enabled again. It has no password yet: its user signs in once the invitation is accepted (resend it if its link expired).`,
+    );
+    await ui.row(CROWD[1]).getByRole('button', { name: 'Resend invitation' }).waitFor();
+  });
+
   it("asks for a fresh sign-in once the admin's is too old", async () => {
     const token = await ui.page.evaluate(() => sessionStorage.getItem('cognito-accounts-demo:admin-token'));
     const old = forgeJwt({ ...decodeJwt(token ?? ''), auth_time: Math.floor(Date.now() / 1000) - 11 * 60 });

@@ -17,7 +17,8 @@ import { forgeJwt } from './support/forge';
  * examples/frontend, the page docs/frontend.md builds on the typed client, bundled with esbuild and
  * served from its own origin (so CORS is part of the test), against `npm start` with CORS_ORIGINS set
  * as a developer would set it, in Chromium: sign up, activate from the inbox, sign in, read
- * /accounts/me, and sign in again when the service asks for a recent sign-in.
+ * /accounts/me, and sign in again when the service asks for a recent sign-in. Then what a developer
+ * tries by hand next to it: the access token for Swagger's Authorize, and Swagger UI itself.
  */
 
 const PASSWORD = 'Correct-Horse-9-Battery';
@@ -128,5 +129,28 @@ describe('the frontend example in a browser (npm start, Chromium)', () => {
     const me = await fetch(`${banner.api}/accounts/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect(((await me.json()) as { email: string }).email).toBe(email);
     await demo.close();
+  });
+
+  it('renders Swagger UI with every route and webhook of the OpenAPI document', async () => {
+    const document = (await (await fetch(`${banner.api}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      webhooks: Record<string, Record<string, unknown>>;
+    };
+    // Swagger UI lists a webhook as an operation whose path is the event's name.
+    const routes = [...Object.entries(document.paths), ...Object.entries(document.webhooks)].flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const docs = await browser.newPage();
+    await docs.goto(`${banner.api}/docs`);
+    await docs.locator('.opblock').first().waitFor();
+    const shown = [];
+    for (const summary of await docs.locator('.opblock-summary').all()) {
+      const method = await summary.locator('.opblock-summary-method').textContent();
+      const path = await summary.locator('.opblock-summary-path').getAttribute('data-path');
+      shown.push(`${method} ${path}`);
+    }
+    expect(routes.length).toBeGreaterThanOrEqual(13);
+    expect(shown.sort()).toEqual(routes.sort());
+    await docs.close();
   });
 });

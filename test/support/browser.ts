@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 /**
  * Where the browser tests save their screenshots: test/artifacts/screenshots (git-ignored), so that
@@ -109,9 +109,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** Opens the inbox on `page` and, in it, the newest mail with this subject; resolves with the mail's frame. */
+async function openMail(page: Page, inbox: string, subject: string): Promise<FrameLocator> {
+  await waitForNewMail(inbox, subject);
+  await page.goto(inbox);
+  await page.getByRole('button', { name: subject }).first().click();
+  return page.frameLocator('iframe[title="Mail content"]');
+}
+
 /**
  * Opens the newest mail with this subject in the inbox and returns its button's link, checking that
- * the button opens a new tab (the inbox shows mail in a frame that pages may refuse to fill).
+ * the button opens a new tab.
  */
 export async function linkInMail(
   page: Page,
@@ -120,15 +128,34 @@ export async function linkInMail(
   button: string,
   shot?: string,
 ): Promise<string> {
-  await waitForNewMail(inbox, subject);
-  await page.goto(inbox);
-  await page.getByText(subject).first().click();
-  const link = page.frameLocator('iframe[title="Email HTML content"]').getByRole('link', { name: button });
+  const link = (await openMail(page, inbox, subject)).getByRole('link', { name: button });
   const href = await link.getAttribute('href');
   expect(await link.getAttribute('target')).toBe('_blank');
   if (shot) await screenshot(page, shot);
   if (!href) throw new Error(`the "${subject}" mail has no "${button}" link`);
   return href;
+}
+
+/**
+ * What a person does: opens the inbox, the newest mail with this subject, and clicks its button
+ * (a plain click). Resolves with the tab the button opened, loaded.
+ */
+export async function clickInMail(
+  page: Page,
+  inbox: string,
+  subject: string,
+  button: string,
+  shot?: string,
+): Promise<Page> {
+  const mail = await openMail(page, inbox, subject);
+  await mail.getByRole('link', { name: button }).waitFor();
+  if (shot) await screenshot(page, shot);
+  const [opened] = await Promise.all([
+    page.context().waitForEvent('page'),
+    mail.getByRole('link', { name: button }).click(),
+  ]);
+  await opened.waitForLoadState();
+  return opened;
 }
 
 /** Mails seen so far per subject: each linkInMail waits for one more than the last time. */

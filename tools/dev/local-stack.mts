@@ -5,6 +5,7 @@ import { freePort } from '../child-process.ts';
 import { installedMotoPython, startMoto } from '../moto.ts';
 import { startCognitoFidelity } from '../cognito-fidelity.ts';
 import { startEventReceiver, type EventReceiver } from './event-receiver.mts';
+import { startInbox } from './inbox.mts';
 import { seedLocalAdmin, type LocalAdmin } from './local-admin.mts';
 
 const LOOPBACK = '127.0.0.1';
@@ -39,13 +40,23 @@ interface MailCatcher {
   stop: () => Promise<void>;
 }
 
+/** MailDev (SMTP and its REST API) with our inbox page in front: its own page blocks the mails' buttons. */
 async function startMailCatcher(): Promise<MailCatcher> {
   const maildev = new MailDev({ smtp: 0, web: 0, ip: LOOPBACK, webIp: LOOPBACK, silent: true });
   const { smtp, api } = await maildev.start();
+  const inbox = await startInbox(LOOPBACK, `http://${LOOPBACK}:${api?.getPort()}`, smtp).catch(
+    async (error: unknown) => {
+      await maildev.stop();
+      throw error;
+    },
+  );
   return {
     smtpUrl: `smtp://${LOOPBACK}:${smtp.getPort()}`,
-    inboxUrl: `http://${LOOPBACK}:${api?.getPort()}`,
-    stop: () => maildev.stop(),
+    inboxUrl: inbox.url,
+    stop: async () => {
+      await inbox.stop();
+      await maildev.stop();
+    },
   };
 }
 
@@ -117,8 +128,8 @@ function serviceEnv(
 }
 
 /**
- * Starts moto's Cognito with the pool made from the pool definition, and a mail catcher with a
- * web inbox, all on free loopback ports. `port` is the API's (a free one when not given).
+ * Starts moto's Cognito with the pool made from the pool definition, and a mail catcher with our
+ * inbox page, all on free loopback ports. `port` is the API's (a free one when not given).
  */
 export async function startLocalStack(port?: number): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];

@@ -28,20 +28,27 @@ function showProfile(profile) {
 async function refresh() {
   if (!me.token()) return me.signOut();
   const answer = await api('GET', '/accounts/me', { token: me.token() });
-  if (answer.status === 401) return me.signOut();
+  if (answer.status === 401) {
+    // The stored token no longer works: "sign out everywhere" in another tab or on another device.
+    me.signOut();
+    return say('You were signed out, perhaps from another tab or device. Sign in again to continue.', {
+      error: true,
+    });
+  }
   if (!answer.ok) return say(explain(answer), { error: true });
   showProfile(answer.body);
 }
 
 /**
  * Runs an authenticated API call and shows its outcome in plain words; a stale message goes first.
- * Resolves with whether it worked. A call that needs a fresh sign-in shows the sign-in form.
+ * Resolves with whether it worked. A call that needs a fresh sign-in shows the sign-in form, and so
+ * does one that `ends` this session once it worked.
  */
-async function act(method, path, body, success) {
+async function act(method, path, body, success, ends = false) {
   say('');
   const answer = await me.call(method, path, body);
   if (answer.ok) say(success);
-  if (answer.body?.code === 'REAUTHENTICATION_REQUIRED') me.signOut();
+  if (answer.body?.code === 'REAUTHENTICATION_REQUIRED' || (answer.ok && ends)) me.signOut();
   else await refresh();
   return answer.ok;
 }
@@ -71,9 +78,9 @@ cancelButton.addEventListener('click', () =>
 
 /** A button that ends every session (this one too), so the sign-in form follows once it worked. */
 const endingButton = (selector, method, path, success) =>
-  document.querySelector(selector).addEventListener('click', async () => {
-    if (await act(method, path, undefined, success)) me.signOut();
-  });
+  document
+    .querySelector(selector)
+    .addEventListener('click', () => act(method, path, undefined, success, true));
 endingButton(
   '#revoke',
   'POST',
@@ -96,24 +103,29 @@ document.querySelector('#delete-no').addEventListener('click', () => {
 });
 
 // Swagger UI's Authorize (/docs) takes this access token: the way to try the 🔒 routes by hand.
-document.querySelector('#sign-out').before(
-  element('button', {
-    type: 'button',
-    className: 'secondary',
-    textContent: 'Copy access token',
-    title: "For Swagger's Authorize on /docs",
-    onclick: async () => {
-      try {
-        await navigator.clipboard.writeText(me.token() ?? '');
-        say("Access token copied: paste it into Swagger's Authorize (/docs). It is valid for an hour.");
-      } catch {
-        say('The browser refused to copy: allow clipboard access for this page, then try again.', {
-          error: true,
-        });
-      }
-    },
-  }),
-  ' ',
+// Its own line, so the two sign-out buttons stay side by side.
+document.querySelector('#sign-out').after(
+  element(
+    'p',
+    { className: 'hint' },
+    'Trying the API in Swagger UI (/docs)?',
+    element('button', {
+      type: 'button',
+      className: 'secondary small',
+      textContent: 'Copy access token',
+      title: "For Swagger's Authorize on /docs",
+      onclick: async () => {
+        try {
+          await navigator.clipboard.writeText(me.token() ?? '');
+          say("Access token copied: paste it into Swagger's Authorize (/docs). It is valid for an hour.");
+        } catch {
+          say('The browser refused to copy: allow clipboard access for this page, then try again.', {
+            error: true,
+          });
+        }
+      },
+    }),
+  ),
 );
 
 const identifier = me.form.elements.identifier;

@@ -32,7 +32,10 @@ const ACTIONS = {
   enable: {
     method: 'POST',
     path: (u) => `/admin/users/${u}/enable`,
-    done: (user) => `${label(user)} is enabled again: its user can sign in.`,
+    done: (user) =>
+      user.state === 'invited' || user.state === 'invitation-expired'
+        ? `${label(user)} is enabled again. It has no password yet: its user signs in once the invitation is accepted (resend it if its link expired).`
+        : `${label(user)} is enabled again: its user can sign in.`,
   },
   signOut: {
     method: 'POST',
@@ -127,8 +130,10 @@ async function act(user, name) {
   say('');
   const action = ACTIONS[name];
   const answer = await call(action.method, action.path(user.username));
-  if (answer.ok) say(action.done(user, answer.body));
   if (!admin.hidden) await refreshUser(user.username);
+  // Told as the account is now: enabled again, an invited account still has no password.
+  const now = users.find((shown) => shown.username === user.username) ?? user;
+  if (answer.ok) say(action.done(now, answer.body));
 }
 
 afterSignIn(() => loadUsers());
