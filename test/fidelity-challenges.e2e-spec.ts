@@ -1,6 +1,4 @@
 import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -8,65 +6,28 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { randomUUID } from 'node:crypto';
-import { startCognitoFidelity, type CognitoFidelity } from '../tools/cognito-fidelity';
-import { installedMotoPython, startMoto, type MotoServer } from '../tools/moto';
-import { createPool, signInFrontend, type TestPool } from './support/cognito-pool';
+import { signInFrontend } from './support/cognito-pool';
+import { fidelitySuite } from './support/fidelity-suite';
 import { currentCode, wrongCode } from './support/totp';
 
 const PASSWORD = 'Correct-Horse-9-Battery';
 
 describe('Cognito fidelity layer: the SOFTWARE_TOKEN_MFA challenge (moto checking real TOTP codes)', () => {
-  let moto: MotoServer;
-  let layer: CognitoFidelity;
-  let pool: TestPool;
-  /** The layer's time, moved by the tests: a challenge's session expires on it. */
+  /** How far the tests moved the layer's time: a challenge's session expires on it. */
   let movedMs = 0;
-
-  beforeAll(async () => {
-    moto = await startMoto({ env: { MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' } });
-    layer = await startCognitoFidelity({
-      target: moto.endpoint,
-      python: installedMotoPython(),
-      now: () => Date.now() + movedMs,
-    });
-    pool = await createPool(layer.endpoint);
-  });
-
-  afterAll(async () => {
-    pool?.client.destroy();
-    await layer?.stop();
-    await moto?.stop();
-  });
+  const suite = fidelitySuite(() => Date.now() + movedMs, { MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' });
 
   /** A user with a verified email and TOTP on; returns the username, the email and the app's secret. */
   async function userWithTotp() {
-    const username = randomUUID();
-    const email = `totp.${username.slice(0, 8)}@example.test`;
-    await pool.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: pool.userPoolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await pool.client.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: pool.userPoolId,
-        Username: username,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
-    const { AccessToken } = await signInFrontend(pool, username, PASSWORD);
-    const { SecretCode = '' } = await pool.client.send(new AssociateSoftwareTokenCommand({ AccessToken }));
-    await pool.client.send(
+    const email = `totp.${randomUUID()}@example.test`;
+    const username = await suite.createUser(email, PASSWORD, true);
+    const { client } = suite.pool;
+    const { AccessToken } = await signInFrontend(suite.pool, username, PASSWORD);
+    const { SecretCode = '' } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+    await client.send(
       new VerifySoftwareTokenCommand({ AccessToken, UserCode: await currentCode(SecretCode) }),
     );
-    await pool.client.send(
+    await client.send(
       new SetUserMFAPreferenceCommand({
         AccessToken,
         SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
@@ -76,18 +37,18 @@ describe('Cognito fidelity layer: the SOFTWARE_TOKEN_MFA challenge (moto checkin
   }
 
   const challenge = (identifier: string) =>
-    pool.client.send(
+    suite.pool.client.send(
       new InitiateAuthCommand({
-        ClientId: pool.frontendClientId,
+        ClientId: suite.pool.frontendClientId,
         AuthFlow: 'USER_PASSWORD_AUTH',
         AuthParameters: { USERNAME: identifier, PASSWORD },
       }),
     );
 
   const answer = (Session: string | undefined, username: string, code: string) =>
-    pool.client.send(
+    suite.pool.client.send(
       new RespondToAuthChallengeCommand({
-        ClientId: pool.frontendClientId,
+        ClientId: suite.pool.frontendClientId,
         ChallengeName: 'SOFTWARE_TOKEN_MFA',
         Session,
         ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
