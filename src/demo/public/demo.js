@@ -240,7 +240,8 @@ export async function signIn(identifier, password) {
   if (!body.AuthenticationResult) {
     if (body.ChallengeName === 'NEW_PASSWORD_REQUIRED')
       throw new Error('This account is not activated yet: open the activation link from your mail.');
-    if (body.ChallengeName === 'SOFTWARE_TOKEN_MFA') return answerCodeChallenge(cognito, body, say);
+    if (body.ChallengeName === 'SOFTWARE_TOKEN_MFA')
+      return answerCodeChallenge(cognito, body, identifier.trim(), say);
     throw new Error(`Cognito asks for ${body.ChallengeName}, which this demo page does not handle.`);
   }
   return body.AuthenticationResult.AccessToken;

@@ -48,15 +48,17 @@ function closeCodeForm() {
 }
 
 /**
- * Answers a SOFTWARE_TOKEN_MFA challenge (`challenge`: InitiateAuth's answer) with RespondToAuthChallenge,
- * through `cognito(operation, input)`. A wrong code asks again, as the challenge still stands; the
- * challenge's session lasts only minutes (the app client's AuthSessionValidity), after which the
- * password is needed again. `say(text, { error })` shows what happened. Resolves with the access token.
+ * Answers a SOFTWARE_TOKEN_MFA challenge (`challenge`: InitiateAuth's answer to a sign-in as
+ * `identifier`) with RespondToAuthChallenge, through `cognito(operation, input)`. A wrong code asks
+ * again, as the challenge still stands; the challenge's session lasts only minutes (the app client's
+ * AuthSessionValidity), after which the password is needed again. `say(text, { error })` shows what
+ * happened. Resolves with the access token.
  */
-export async function answerCodeChallenge(cognito, challenge, say) {
+export async function answerCodeChallenge(cognito, challenge, identifier, say) {
   // Cognito wants the username here, never the email alias the person may have typed, and names it
   // in USER_ID_FOR_SRP (AWS API reference, AdminInitiateAuth's ChallengeParameters).
-  const username = challenge.ChallengeParameters?.USER_ID_FOR_SRP ?? challenge.ChallengeParameters?.USERNAME;
+  const { USER_ID_FOR_SRP, USERNAME } = challenge.ChallengeParameters ?? {};
+  const username = USER_ID_FOR_SRP ?? USERNAME ?? identifier;
   try {
     for (;;) {
       const code = await askForCode();
