@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/',
       '**/dist/',
       'src/demo/public/accounts-client.js',
+      'src/demo/public/qrcode.js',
       'node_modules/',
       'coverage/',
       'test/artifacts/',

@@ -2,7 +2,6 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
-  AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   InitiateAuthCommand,
   InvalidParameterException,
@@ -16,63 +15,30 @@ import {
   mfaDefinition,
   userPoolDefinition,
 } from '../src/provisioning/user-pool.definition';
-import { FIDELITY_COUNTS_PATH, startCognitoFidelity, type CognitoFidelity } from '../tools/cognito-fidelity';
+import { FIDELITY_COUNTS_PATH, type CognitoFidelity } from '../tools/cognito-fidelity';
 import { CognitoModelValidator, loadCognitoModel } from '../tools/cognito-model';
 
-import { createPool, jwksUrl, listUsersByEmail, type TestPool } from './support/cognito-pool';
-import { installedMotoPython, startMoto, type MotoServer } from '../tools/moto';
+import { jwksUrl, listUsersByEmail, type TestPool } from './support/cognito-pool';
+import { fidelitySuite } from './support/fidelity-suite';
+import { installedMotoPython } from '../tools/moto';
 
 const PASSWORD = 'Correct-Horse-9-Battery';
 
 describe('Cognito fidelity layer (in front of moto)', () => {
-  let moto: MotoServer;
-  let layer: CognitoFidelity;
-  let pool: TestPool;
   /** The layer's time, moved by the tests: the ListUsers lag is judged on it, not on the machine's. */
   let clockMs = 0;
+  const suite = fidelitySuite(() => clockMs);
+  let layer: CognitoFidelity;
+  let pool: TestPool;
 
-  beforeAll(async () => {
-    moto = await startMoto();
-    layer = await startCognitoFidelity({
-      target: moto.endpoint,
-      python: installedMotoPython(),
-      now: () => clockMs,
-    });
-    pool = await createPool(layer.endpoint);
-  });
-
-  afterAll(async () => {
-    pool?.client.destroy();
-    await layer?.stop();
-    await moto?.stop();
+  beforeAll(() => {
+    ({ layer, pool } = suite);
   });
 
   afterEach(() => layer.setListUsersLagMs(0));
 
   /** A user with a permanent password and the given email (verified or not). */
-  async function createUser(email: string, verified: boolean): Promise<string> {
-    const username = randomUUID();
-    await pool.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: pool.userPoolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: String(verified) },
-        ],
-      }),
-    );
-    await pool.client.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: pool.userPoolId,
-        Username: username,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
-    return username;
-  }
+  const createUser = (email: string, verified: boolean) => suite.createUser(email, PASSWORD, verified);
 
   const refusal = async (promise: Promise<unknown>) => {
     const error = await promise.then(

@@ -2,9 +2,10 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { aliasSignIn } from './cognito-alias.ts';
+import { challengeSessions } from './cognito-challenges.ts';
 import { passwordHistory } from './cognito-history.ts';
 import { CognitoModelValidator, loadCognitoModel } from './cognito-model.ts';
-import { isRecord, send, str, TARGET_PREFIX, type Answer, type Json } from './cognito-wire.ts';
+import { isRecord, refuse, send, str, TARGET_PREFIX, type Answer, type Json } from './cognito-wire.ts';
 
 /**
  * "moto is lenient where Cognito is strict": an HTTP layer between the service and moto that makes
@@ -13,6 +14,8 @@ import { isRecord, send, str, TARGET_PREFIX, type Answer, type Json } from './co
  *   (`InvalidParameterException`, "1 validation error detected: ...").
  * - `InitiateAuth` / `AdminInitiateAuth` sign in by a verified email alias, as a pool with
  *   `AliasAttributes: ['email']` does.
+ * - A sign-in challenge's `Session` expires after the app client's `AuthSessionValidity` and is
+ *   spent once answered; an MFA challenge names the username (`cognito-challenges.ts`).
  * - Optionally, `ListUsers` lags behind writes, as Cognito's eventually consistent search does.
  * - Optionally, `AdminSetUserPassword` refuses a password of the user's history, as a pool with
  *   `PasswordHistorySize` does.
@@ -101,6 +104,7 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
   const touched = new Map<string, number>();
   const alias = aliasSignIn(upstream);
   const history = passwordHistory();
+  const challenges = challengeSessions(now);
 
   const forward = (
     req: IncomingMessage,
@@ -174,34 +178,28 @@ export async function startCognitoFidelity(options: CognitoFidelityOptions): Pro
     if (!isRecord(input)) return forward(req, body, res);
     const violations = validator.violations(operation, input);
     if (violations.length > 0) {
-      const message = CognitoModelValidator.message(violations);
-      return send(
-        res,
-        400,
-        { __type: 'InvalidParameterException', message },
-        {
-          'x-amzn-errortype': 'InvalidParameterException',
-        },
-      );
+      return refuse(res, 'InvalidParameterException', CognitoModelValidator.message(violations));
     }
     if (operation === 'InitiateAuth' || operation === 'AdminInitiateAuth') {
-      if (await alias.signInByAlias(operation, input))
-        return forward(req, Buffer.from(JSON.stringify(input)), res);
+      const sent = (await alias.signInByAlias(operation, input)) ? Buffer.from(JSON.stringify(input)) : body;
+      return forward(req, sent, res, challenges.signInAnswered(input));
     }
-    if (operation === 'AdminSetUserPassword' && history.refuses(input)) {
-      const type = 'PasswordHistoryPolicyViolationException';
-      return send(
+    const responds = operation === 'RespondToAuthChallenge' || operation === 'AdminRespondToAuthChallenge';
+    const refusal = responds ? challenges.refuses(input) : undefined;
+    if (refusal) return refuse(res, refusal.type, refusal.message);
+    if (operation === 'AdminSetUserPassword' && history.refuses(input))
+      return refuse(
         res,
-        400,
-        { __type: type, message: 'The password does not meet the password history policy' },
-        { 'x-amzn-errortype': type },
+        'PasswordHistoryPolicyViolationException',
+        'The password does not meet the password history policy',
       );
-    }
     if (operation === 'ListUsers' && lagMs > 0) return forward(req, body, res, lagged);
     if (operation === 'CreateUserPool') return forward(req, body, res, alias.created(input));
+    if (operation === 'CreateUserPoolClient' || operation === 'UpdateUserPoolClient')
+      return forward(req, body, res, challenges.clientWritten(input));
     const written = USER_WRITES.has(operation) ? writtenUser(input)?.toLowerCase() : undefined;
     if (written) touched.set(written, now());
-    await forward(req, body, res);
+    await forward(req, body, res, responds ? challenges.signInAnswered(input) : undefined);
     if (written) touched.set(written, now());
     if (operation === 'AdminSetUserPassword' && res.statusCode < 300) history.remember(input);
   };

@@ -19,3 +19,7 @@ export function send(res: ServerResponse, status: number, body: Json, headers: R
   res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
+
+/** Cognito's refusal of a request: 400, the exception's name as `__type` and in `x-amzn-errortype`. */
+export const refuse = (res: ServerResponse, type: string, message: string) =>
+  send(res, 400, { __type: type, message }, { 'x-amzn-errortype': type });

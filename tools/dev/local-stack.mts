@@ -137,11 +137,13 @@ export async function startLocalStack(port?: number): Promise<LocalStack> {
     await Promise.allSettled(stops.map((s) => s()));
   };
   try {
-    // HASH: the same pool and client ids on every start.
+    // HASH: the same pool and client ids on every start. TOTP: authenticator codes are checked, as
+    // Cognito checks them (moto hands every user the same secret, which the demo's QR code carries).
     const moto = await startMoto({
       env: {
         MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY: 'HASH',
         MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY: 'HASH',
+        MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true',
       },
     });
     stops.push(() => moto.stop());

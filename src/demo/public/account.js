@@ -1,3 +1,4 @@
+import { twoStepSignIn } from './account-mfa.js';
 import { api, element, explain, onSubmit, say, session } from './demo.js';
 
 const account = document.querySelector('#account');
@@ -21,8 +22,11 @@ function showProfile(profile) {
   document.querySelector('#me-pending').textContent = profile.pendingEmail ?? 'none';
   cancelButton.hidden = !profile.pendingEmail;
   deleteConfirm.hidden = true;
+  showTwoStep(profile);
   me.show();
 }
+
+const showTwoStep = twoStepSignIn(me, act);
 
 /** Shows `GET /accounts/me`, or the sign-in form when there is no valid token. */
 async function refresh() {

@@ -17,7 +17,7 @@ const ADMIN_ERRORS = {
     'This account is not waiting for an invitation any more (it was activated or disabled), so there is nothing to resend.',
   EMAIL_TAKEN: 'An account with this address exists already: search for it below instead of inviting it.',
   OWN_ACCOUNT:
-    'This is your own account: the admin page does not disable, sign out or delete it. Use the account page for that.',
+    'This is your own account: the admin page does not disable, sign out, delete it or reset its two-step sign-in. Use the account page for that.',
   LAST_ADMIN:
     'This is the last enabled admin: make another account an admin before disabling or deleting this one.',
 };

@@ -42,6 +42,12 @@ const ACTIONS = {
     path: (u) => `/admin/users/${u}/sign-out`,
     done: (user) => `Every session of ${label(user)} ended: its user must sign in again everywhere.`,
   },
+  resetMfa: {
+    method: 'POST',
+    path: (u) => `/admin/users/${u}/mfa/reset`,
+    done: (user) =>
+      `Two-step sign-in of ${label(user)} is off: its user signs in with the password alone, can set up an authenticator app again, and was told by mail.`,
+  },
   delete: {
     method: 'DELETE',
     path: (u) => `/admin/users/${u}`,
@@ -62,6 +68,7 @@ function actionsOf(user, cell) {
   if (user.state === 'disabled') buttons.push(button('Enable', () => act(user, 'enable')));
   else buttons.push(button('Disable', () => act(user, 'disable')));
   if (user.state === 'active') buttons.push(button('Sign out everywhere', () => act(user, 'signOut')));
+  if (user.totpMfa) buttons.push(button('Reset two-step sign-in', () => act(user, 'resetMfa')));
   buttons.push(button('Delete', () => confirmDelete(user, cell), 'danger'));
   return buttons;
 }
@@ -73,6 +80,13 @@ function confirmDelete(user, cell) {
     button('Yes, delete it for good', () => act(user, 'delete'), 'danger'),
     button('Keep it', () => cell.replaceChildren(...actionsOf(user, cell))),
   );
+}
+
+/** Two-step sign-in as the account's own view says; lists leave it unknown (Cognito's ListUsers omits it). */
+function twoStepCell(user) {
+  if (typeof user.totpMfa === 'boolean') return element('td', { textContent: user.totpMfa ? 'on' : 'off' });
+  const check = button('Check', () => refreshUser(user.username), 'secondary small');
+  return element('td', {}, element('span', { className: 'hint', textContent: 'unknown' }), check);
 }
 
 function renderUsers() {
@@ -91,6 +105,7 @@ function renderUsers() {
         email,
         element('td', { textContent: STATE_LABELS[user.state] ?? user.state }),
         element('td', { textContent: when(user.createdAt) }),
+        twoStepCell(user),
         actions,
       );
     }),

@@ -3,6 +3,7 @@
 // happened in plain words. Each page's own script keeps only what is its own.
 
 import { AccountsApiError, createAccountsClient } from './accounts-client.js';
+import { answerCodeChallenge } from './sign-in-code.js';
 
 const client = createAccountsClient({ baseUrl: window.location.origin });
 
@@ -57,6 +58,8 @@ export function explain(answer, links = {}) {
     return 'For your safety, this needs a fresh sign-in. Sign in again, then repeat what you were doing.';
   if (code === 'UNAUTHENTICATED') return 'You are signed out. Sign in again to continue.';
   if (code === 'EMAIL_TAKEN') return 'Another account uses this address already. Choose another one.';
+  if (code === 'INVALID_MFA_CODE')
+    return 'That code is not the one your authenticator app shows now. Type the current six digits and try again.';
   if (answer.status === 503 || answer.status >= 500)
     return 'Something went wrong on our side. Nothing was lost: please try again in a minute.';
   if (answer.status === 400 && Array.isArray(answer.body?.message)) {
@@ -191,11 +194,10 @@ export async function showPasswordRules() {
 }
 
 /**
- * Signs in through the frontend app client, the way any browser app can: InitiateAuth
- * USER_PASSWORD_AUTH to the Cognito endpoint, with the email address or the username. Resolves with
- * the access token; rejects with an Error whose message is meant for the person.
+ * One call to Cognito's API with the frontend app client, as any browser app can make it: resolves
+ * with `{ ok, type, body }` (`type`: the exception's name); rejects only when Cognito is unreachable.
  */
-export async function signIn(identifier, password) {
+async function cognito(operation, input) {
   const { cognitoEndpoint, clientId } = await demoConfig();
   let response;
   try {
@@ -203,20 +205,28 @@ export async function signIn(identifier, password) {
       method: 'POST',
       headers: {
         'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+        'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
       },
-      body: JSON.stringify({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: clientId,
-        AuthParameters: { USERNAME: identifier.trim(), PASSWORD: password },
-      }),
+      body: JSON.stringify({ ClientId: clientId, ...input }),
     });
   } catch {
     throw new Error('The sign-in service cannot be reached. Check your connection and try again.');
   }
   const body = await response.json().catch(() => ({}));
-  const type = String(body.__type ?? '');
-  if (!response.ok) {
+  return { ok: response.ok, type: String(body.__type ?? ''), body };
+}
+
+/**
+ * Signs in through the frontend app client: InitiateAuth USER_PASSWORD_AUTH with the email address
+ * or the username, then, for an account with two-step sign-in, the authenticator app's code.
+ * Resolves with the access token; rejects with an Error whose message is meant for the person.
+ */
+export async function signIn(identifier, password) {
+  const { ok, type, body } = await cognito('InitiateAuth', {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    AuthParameters: { USERNAME: identifier.trim(), PASSWORD: password },
+  });
+  if (!ok) {
     if (/NotAuthorized|UserNotFound/.test(type))
       throw new Error(
         'The email address, username or password is not right. Try again, or choose "Forgot password?".',
@@ -230,6 +240,8 @@ export async function signIn(identifier, password) {
   if (!body.AuthenticationResult) {
     if (body.ChallengeName === 'NEW_PASSWORD_REQUIRED')
       throw new Error('This account is not activated yet: open the activation link from your mail.');
+    if (body.ChallengeName === 'SOFTWARE_TOKEN_MFA')
+      return answerCodeChallenge(cognito, body, identifier.trim(), say);
     throw new Error(`Cognito asks for ${body.ChallengeName}, which this demo page does not handle.`);
   }
   return body.AuthenticationResult.AccessToken;
