@@ -10,12 +10,10 @@ import { activatedUser, TEST_PASSWORD } from './support/flows';
 import { forgeJwt } from './support/forge';
 import { decodeJwt } from './support/jwt';
 import { startStack, type TestStack } from './support/stack';
+import { currentCode, wrongCode } from './support/totp';
 
-/** The code an authenticator app with this `otpauth://` URI shows now. */
-const codeFor = (otpauthUri: string) => URI.parse(otpauthUri).generate();
-
-/** A code that is certainly not the current one (the next number, six digits). */
-const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+/** The code an authenticator app with this `otpauth://` URI shows now (and for some seconds more). */
+const codeFor = (otpauthUri: string) => currentCode(URI.parse(otpauthUri).secret);
 
 describe('two-step sign-in with an authenticator app (moto checking real TOTP codes + SMTP)', () => {
   let stack: TestStack;
@@ -43,7 +41,7 @@ describe('two-step sign-in with an authenticator app (moto checking real TOTP co
     expect(setup.statusCode).toBe(200);
     const { otpauthUri } = setup.json<{ secret: string; otpauthUri: string }>();
     const verified = await call('POST', '/accounts/me/mfa/totp/verify', user.accessToken, {
-      code: codeFor(otpauthUri),
+      code: await codeFor(otpauthUri),
     });
     expect(verified.statusCode).toBe(204);
     return { ...user, otpauthUri };
@@ -64,7 +62,7 @@ describe('two-step sign-in with an authenticator app (moto checking real TOTP co
         ClientId: stack.pool.frontendClientId,
         ChallengeName: 'SOFTWARE_TOKEN_MFA',
         Session: started.Session,
-        ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: codeFor(otpauthUri) },
+        ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: await codeFor(otpauthUri) },
       }),
     );
     if (!answered.AuthenticationResult) throw new Error(`challenge answered ${answered.ChallengeName}`);
@@ -98,7 +96,7 @@ describe('two-step sign-in with an authenticator app (moto checking real TOTP co
     const mailsBefore = stack.smtp.mailsTo(user.email).length;
 
     const res = await call('POST', '/accounts/me/mfa/totp/verify', user.accessToken, {
-      code: wrongCode(codeFor(otpauthUri)),
+      code: wrongCode(await codeFor(otpauthUri)),
     });
 
     expect(res.statusCode).toBe(400);

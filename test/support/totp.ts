@@ -1,15 +1,21 @@
-import { TOTP } from 'otpauth';
+import { TOTP, type Secret } from 'otpauth';
 
 /**
- * The code an authenticator app holding `secret` shows now. Near the end of its 30 seconds it waits
- * for the next one, so the code is still current when the emulator checks it (moto accepts only the
- * current 30-second step).
+ * How long a code must stay current for the emulator to check it: moto accepts only the current
+ * 30-second step, and on a busy machine typing a code into a page and passing it on to moto can take
+ * seconds. A third of the step: waiting costs about 1.7 s per code on average.
  */
-export async function currentCode(secret: string): Promise<string> {
+const MARGIN_MS = 10_000;
+
+/**
+ * The code an authenticator app holding `secret` shows now. In the last seconds of its step it waits
+ * for the next one, so the code is still current when the emulator checks it.
+ */
+export async function currentCode(secret: string | Secret): Promise<string> {
   const totp = new TOTP({ secret });
   const periodMs = totp.period * 1000;
   const left = periodMs - (Date.now() % periodMs);
-  if (left < 2_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+  if (left < MARGIN_MS) await new Promise((resolve) => setTimeout(resolve, left + 50));
   return totp.generate();
 }
 
