@@ -122,7 +122,7 @@ describe('the error answers the OpenAPI document lists, route by route', () => {
   it.each([
     [400, 'malformed JSON', 'application/json', '{"email": '],
     [413, 'a body over 100 kB', 'application/json', JSON.stringify({ padding: 'x'.repeat(101 * 1024) })],
-    [415, 'a body other than JSON', 'text/plain', 'hello'],
+    [415, 'a body other than JSON', 'application/x-www-form-urlencoded', 'email=a%40example.test'],
   ])(
     '%i on every POST and DELETE, for %s, before any token is looked at',
     async (status, _what, type, payload) => {
