@@ -33,6 +33,8 @@ const e2eTransform = {
 module.exports = {
   // The e2e specs run whole flows against real servers: seconds, not milliseconds.
   testTimeout: 30_000,
+  // Holds openapi.json against the statuses the whole e2e project saw (test/support/openapi-statuses.ts).
+  reporters: ['default', '<rootDir>/test/support/openapi-statuses.reporter.mts'],
   projects: [
     {
       displayName: 'unit',

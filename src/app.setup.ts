@@ -10,7 +10,10 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import { appConfig, cognitoConfig, demoConfig, type TrustProxy } from './config/configuration';
 import { serveDemoPages } from './demo/demo-pages';
 import { limitConnectionsPerClient } from './common/connections-per-client';
+import { addBodyResponses } from './common/api-responses';
 import { errorResponse } from './common/dto/error-response.dto';
+import { serveFavicon } from './common/favicon';
+import { BEARER_DESCRIPTION, SWAGGER_UI_OPTIONS } from './common/swagger-ui';
 import { parseJsonBody } from './common/json-body';
 import { apiHeaders, pageHeaders } from './common/security-headers';
 import { PINO } from './logging/logging.module';
@@ -104,13 +107,15 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('0.1.0')
     // 3.1: the first version with `webhooks`, where the event catalogue is published.
     .setOpenAPIVersion('3.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: BEARER_DESCRIPTION })
     .build();
   return addEventWebhooks(
-    SwaggerModule.createDocument(app, config, {
-      operationIdFactory: (_controller, method) => method,
-      extraModels: EVENT_MODELS,
-    }),
+    addBodyResponses(
+      SwaggerModule.createDocument(app, config, {
+        operationIdFactory: (_controller, method) => method,
+        extraModels: EVENT_MODELS,
+      }),
+    ),
   );
 }
 
@@ -209,7 +214,8 @@ export function configureApp(app: NestFastifyApplication): void {
     });
   }
   // The document is built on the first request for it, not at boot.
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), SWAGGER_UI_OPTIONS);
+  serveFavicon(app);
   if (app.get<ConfigType<typeof demoConfig>>(demoConfig.KEY).pagesEnabled) serveDemoPages(app);
   // Without the demo pages, the root leads to the API's documentation rather than a 404.
   else

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { startStack, TestStack } from './support/stack';
 
 describe('service basics', () => {
@@ -42,5 +43,43 @@ describe('service basics', () => {
     const res = await stack.app.inject({ method: 'GET', url: '/docs', headers: { accept: 'text/html' } });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('swagger-ui');
+  });
+
+  it("lets Swagger UI's Authorize take a pasted `Bearer <token>` as well as the bare token, and says so", async () => {
+    const init = await stack.app.inject({ method: 'GET', url: '/docs/swagger-ui-init.js' });
+    expect(init.statusCode).toBe(200);
+    // The script as a browser runs it, up to the options it hands Swagger UI.
+    const window: { onload?: () => void; location: object } = {
+      location: { search: '', origin: 'http://127.0.0.1' },
+    };
+    let options: { requestInterceptor?: (request: { headers: Record<string, string> }) => unknown } = {};
+    runInNewContext(init.body, {
+      window,
+      SwaggerUIBundle: Object.assign((given: typeof options) => (options = given), {
+        presets: {},
+        plugins: {},
+      }),
+      SwaggerUIStandalonePreset: {},
+    });
+    window.onload?.();
+    const sent = (authorization: string) => {
+      const request = { headers: { Authorization: authorization } };
+      options.requestInterceptor?.(request);
+      return request.headers.Authorization;
+    };
+    expect(sent('Bearer Bearer eyJ.a.b')).toBe('Bearer eyJ.a.b');
+    expect(sent('Bearer eyJ.a.b')).toBe('Bearer eyJ.a.b');
+
+    const document = (await stack.app.inject({ method: 'GET', url: '/docs-json' })).json<{
+      components: { securitySchemes: Record<string, { description?: string }> };
+    }>();
+    expect(document.components.securitySchemes.bearer.description).toContain('with or without `Bearer `');
+  });
+
+  it('answers /favicon.ico with an icon, not a 404', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/svg+xml');
+    expect(res.body).toMatch(/^<svg /);
   });
 });

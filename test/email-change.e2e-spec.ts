@@ -61,6 +61,7 @@ describe('self-service email change (moto + real SMTP)', () => {
       email: user.email,
       emailVerified: true,
       locale: null,
+      mfa: { totp: false },
       pendingEmail: newEmail,
     });
     expect(pending.body).not.toContain('v1:');

@@ -30,7 +30,7 @@ export class AdminUsersController {
   /** Invite an address: creates the account and sends the activation mail. 409 when an account has the address. */
   @Post('invitations')
   @HttpCode(HttpStatus.CREATED)
-  @ApiErrorResponses(400, 409, 413)
+  @ApiErrorResponses(400, 409)
   invite(@CurrentUser() admin: Principal, @Body() body: InviteDto): Promise<InvitationDto> {
     return this.users.invite(admin, body.email, body.locale);
   }

@@ -11,6 +11,7 @@ import { createPool, TestPool } from './cognito-pool';
 import { applyEnv, testEnv } from './env';
 import { installedMotoPython, startMoto, MotoServer } from '../../tools/moto';
 import { startSmtp, SmtpSink } from './smtp';
+import { recordStatuses, type StatusRecorder } from './status-recorder';
 
 export interface AppOptions {
   /** Extra or replaced environment variables for this app. */
@@ -52,7 +53,12 @@ export async function bootService(
   env: Record<string, string>,
   override?: AppOptions['override'],
   logs = new CapturedLogs(),
-): Promise<{ app: NestFastifyApplication; logs: CapturedLogs; restoreEnv: () => void }> {
+): Promise<{
+  app: NestFastifyApplication;
+  logs: CapturedLogs;
+  restoreEnv: () => void;
+  statuses: StatusRecorder;
+}> {
   const restoreEnv = applyEnv(env);
   try {
     // Loaded after the environment is set: ConfigModule validates it when AppModule is defined.
@@ -60,7 +66,7 @@ export async function bootService(
     const { AppModule } = require('../../src/app.module') as typeof AppModuleFile;
     const { trustProxyFromEnvironment, httpLimitsFromEnvironment } =
       require('../../src/config/configuration') as typeof ConfigurationFile;
-    const { APP_OPTIONS, configureApp, createAdapter } =
+    const { APP_OPTIONS, buildOpenApiDocument, configureApp, createAdapter } =
       require('../../src/app.setup') as typeof AppSetupFile;
     /* eslint-enable @typescript-eslint/no-require-imports */
     let builder = Test.createTestingModule({ imports: [AppModule] })
@@ -74,9 +80,10 @@ export async function bootService(
       APP_OPTIONS,
     );
     configureApp(app);
+    const statuses = recordStatuses(app, buildOpenApiDocument);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return { app, logs, restoreEnv };
+    return { app, logs, restoreEnv, statuses };
   } catch (error) {
     restoreEnv();
     throw error;
@@ -91,6 +98,7 @@ export async function bootService(
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const moto = await startMoto({ env: options.motoEnv });
   const apps: INestApplication[] = [];
+  const recorders: StatusRecorder[] = [];
   const smtp = await startSmtp();
   let fidelity: CognitoFidelity | undefined;
   try {
@@ -115,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       );
       restoreEnv = booted.restoreEnv;
       apps.push(booted.app);
+      recorders.push(booted.statuses);
       return { app: booted.app, logs };
     };
     const { app } = await bootApp();
@@ -127,12 +136,18 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       logs,
       bootApp,
       close: async () => {
+        const undocumented = recorders.flatMap((recorder) => recorder.check());
         await Promise.all(apps.map((a) => a.close()));
         restoreEnv();
         pool.client.destroy();
         await smtp.stop();
         await fidelity?.stop();
         await moto.stop();
+        if (undocumented.length > 0) {
+          throw new Error(
+            `Statuses the OpenAPI document does not list for their routes (fix the route's @ApiErrorResponses or the service):\n  ${[...new Set(undocumented)].join('\n  ')}`,
+          );
+        }
       },
     };
   } catch (error) {

@@ -22,14 +22,16 @@ export class EmailChangeController {
   /**
    * Start changing the email address: a confirmation link goes to the new address, and the current
    * one keeps working for sign-in and password reset until the link is followed. A new request
-   * replaces an earlier one (whose link stops working). 409 when an account already uses the address.
-   * 429 with Retry-After when signed-in users have asked for the hour's mails to that mailbox already.
+   * replaces an earlier one (whose link stops working). An address another account uses gets the
+   * same 202 (its owner is told instead, and no link is sent): the answer does not show whether an
+   * address has an account. 429 with Retry-After when signed-in users have asked for the hour's mails
+   * to that mailbox already.
    */
   @Post('me/email')
   @Access({ who: 'signed-in', write: true, recentSignIn: true })
   @RateLimit('write')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiErrorResponses(400, 409, 413)
+  @ApiErrorResponses(400)
   requestEmailChange(
     @CurrentUser() user: Principal,
     @Body() body: UpdateEmailDto,
@@ -46,7 +48,7 @@ export class EmailChangeController {
   @Access({ who: 'anyone' })
   @RateLimit('public')
   @HttpCode(HttpStatus.OK)
-  @ApiErrorResponses(400, 409, 413, 503)
+  @ApiErrorResponses(400, 409, 503)
   confirmEmailChange(@Body() body: ConfirmEmailDto): Promise<ConfirmEmailResponseDto> {
     return this.confirmations.confirmEmailChange(body.username, body.token);
   }

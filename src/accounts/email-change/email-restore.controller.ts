@@ -22,7 +22,7 @@ export class EmailRestoreController {
   @Access({ who: 'anyone' })
   @RateLimit('public')
   @HttpCode(HttpStatus.OK)
-  @ApiErrorResponses(400, 409, 413, 503)
+  @ApiErrorResponses(400, 409, 503)
   restoreEmail(@Body() body: RestoreEmailDto): Promise<RestoreEmailResponseDto> {
     return this.restores.restoreEmail(body.username, body.token);
   }

@@ -28,7 +28,7 @@ export class PasswordController {
   @Post('forgot')
   @Admission()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiErrorResponses(400, 413, 503)
+  @ApiErrorResponses(400, 503)
   forgotPassword(@Body() body: ForgotPasswordDto): Promise<AcceptedResponseDto> {
     return this.passwords.forgotPassword(body.email);
   }
@@ -41,7 +41,7 @@ export class PasswordController {
    */
   @Post('reset')
   @HttpCode(HttpStatus.OK)
-  @ApiErrorResponses(400, 413, 503)
+  @ApiErrorResponses(400, 503)
   resetPassword(@Body() body: ResetPasswordDto): Promise<ResetPasswordResponseDto> {
     return this.resets.resetPassword(body.username, body.token, body.password);
   }

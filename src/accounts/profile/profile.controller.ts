@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.decorator';
 import { CurrentUser } from '../../auth/current-user.decorator';
+import { ApiErrorResponses } from '../../common/api-responses';
 import type { Principal } from '../../auth/principal';
 import { ProfileDto } from './dto/profile.dto';
 import { ProfileService } from './profile.service';
@@ -15,6 +16,7 @@ export class ProfileController {
 
   /** The signed-in user's account: email, whether it is verified, locale, and a pending new email. */
   @Get()
+  @ApiErrorResponses(503)
   getProfile(@CurrentUser() user: Principal): Promise<ProfileDto> {
     return this.profiles.getProfile(user.username);
   }

@@ -27,7 +27,7 @@ export class SignupController {
   @Post('signup')
   @Admission()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiErrorResponses(400, 413, 503)
+  @ApiErrorResponses(400, 503)
   signup(@Body() body: SignupDto): Promise<AcceptedResponseDto> {
     return this.signups.signup(body.email, body.locale);
   }
@@ -36,7 +36,7 @@ export class SignupController {
   @Post('signup/resend')
   @Admission()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiErrorResponses(400, 413, 503)
+  @ApiErrorResponses(400, 503)
   resendActivation(@Body() body: ResendActivationDto): Promise<AcceptedResponseDto> {
     return this.signups.resendActivation(body.email);
   }
@@ -45,10 +45,12 @@ export class SignupController {
    * Activate an account from its activation link by choosing a password. Afterwards the user signs in
    * through the frontend app client. An unusable link answers 400 with code INVALID_ACTIVATION_LINK;
    * a password the pool rejects answers 400 with code INVALID_PASSWORD, and the link stays usable.
+   * 409 EMAIL_TAKEN when another account has just confirmed a change to the invitation's address
+   * (the link's holder reads that mailbox, so the answer tells nobody else anything).
    */
   @Post('signup/complete')
   @HttpCode(HttpStatus.OK)
-  @ApiErrorResponses(400, 413, 503)
+  @ApiErrorResponses(400, 409, 503)
   completeSignup(@Body() body: CompleteSignupDto): Promise<CompleteSignupResponseDto> {
     return this.activations.completeSignup(body.username, body.token, body.password);
   }
