@@ -11,19 +11,31 @@ import { forgeJwt } from './support/forge';
 import { decodeJwt } from './support/jwt';
 import { startStack, type TestStack } from './support/stack';
 import { currentCode, wrongCode } from './support/totp';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 
 /** The code an authenticator app with this `otpauth://` URI shows now (and for some seconds more). */
 const codeFor = (otpauthUri: string) => currentCode(URI.parse(otpauthUri).secret);
 
 describe('two-step sign-in with an authenticator app (moto checking real TOTP codes + SMTP)', () => {
   let stack: TestStack;
+  let proxy: FaultProxy;
   let n = 0;
   const freshEmail = (tag = 'mfa') => `${tag}${++n}.${Date.now()}@example.test`;
 
   beforeAll(async () => {
-    stack = await startStack({ motoEnv: { MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' } });
+    stack = await startStack({
+      motoEnv: { MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' },
+      endpointFor: async (motoEndpoint) => {
+        proxy = await startFaultProxy(motoEndpoint);
+        return proxy.url;
+      },
+    });
   });
-  afterAll(() => stack?.close());
+  afterEach(() => proxy.clear());
+  afterAll(async () => {
+    await stack?.close();
+    await proxy?.close();
+  });
 
   const call = (method: 'GET' | 'POST' | 'DELETE', url: string, token: string, payload?: object) =>
     stack.app.inject({ method, url, headers: bearer(token), payload });
@@ -116,6 +128,36 @@ describe('two-step sign-in with an authenticator app (moto checking real TOTP co
     );
     const tokens = await signInWithCode(user.username, user.otpauthUri);
     expect(await totpOf(tokens.AccessToken ?? '')).toBe(true);
+  });
+
+  it('leaves MFA off when Cognito fails after the code was verified; a new set-up then turns it on', async () => {
+    const user = await activatedUser(stack, freshEmail());
+    const first = await call('POST', '/accounts/me/mfa/totp', user.accessToken);
+    const mailsBefore = stack.smtp.mailsTo(user.email).length;
+    // VerifySoftwareToken succeeds, the preference that turns TOTP on fails (every retry too).
+    proxy.inject('SetUserMFAPreference', { kind: 'error5xx' });
+
+    const failed = await call('POST', '/accounts/me/mfa/totp/verify', user.accessToken, {
+      code: await codeFor(first.json<{ otpauthUri: string }>().otpauthUri),
+    });
+
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers['retry-after']).toBeDefined();
+    proxy.clear();
+    expect(await totpOf(user.accessToken)).toBe(false);
+    await expect(signInFrontend(stack.pool, user.username, TEST_PASSWORD)).resolves.toHaveProperty(
+      'AccessToken',
+    );
+    expect(stack.smtp.mailsTo(user.email)).toHaveLength(mailsBefore);
+    // What the page offers next: set up again and verify; TOTP is on, and the notice goes out.
+    const again = await call('POST', '/accounts/me/mfa/totp', user.accessToken);
+    const verified = await call('POST', '/accounts/me/mfa/totp/verify', user.accessToken, {
+      code: await codeFor(again.json<{ otpauthUri: string }>().otpauthUri),
+    });
+    expect(verified.statusCode).toBe(204);
+    expect(await totpOf(user.accessToken)).toBe(true);
+    const notice = await stack.smtp.waitForMail(user.email, { count: mailsBefore + 1 });
+    expect(notice.subject).toBe('Two-step sign-in was turned on');
   });
 
   it('turns it off only after a recent sign-in: 401 REAUTHENTICATION_REQUIRED, then 204 and a notice', async () => {

@@ -24,6 +24,9 @@ export const COGNITO_OPERATIONS = [
   'AdminDisableUser',
   'AdminEnableUser',
   'AdminSetUserMFAPreference',
+  'AssociateSoftwareToken',
+  'VerifySoftwareToken',
+  'SetUserMFAPreference',
 ] as const;
 
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];
